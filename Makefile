@@ -34,7 +34,7 @@ book: $(STAMP)
 test: test-lib test-notebooks test-book
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest course_lib tests
+	$(BIN)/python -m pytest -p no:cacheprovider course_lib tests
 
 # Every cell runs; cells marked NBVAL_CHECK_OUTPUT must print what the notebook stores.
 test-notebooks: $(STAMP)

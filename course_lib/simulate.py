@@ -120,3 +120,59 @@ def _counts(name: str, values) -> np.ndarray:
     if np.any(arr < 1):
         raise ValueError(f"{name} must hold counts of at least 1, got {values!r}")
     return arr.astype(int)
+
+
+def classrooms(*, a_bar: float = 1.5, sigma: float = 1.5, n_students=(5, 10, 25, 35),
+               n_per_size: int = 15, rng: np.random.Generator) -> pd.DataFrame:
+    """Simulate students passing an exam in classrooms of several sizes.
+
+    ``a_j ~ Normal(a_bar, sigma)`` is classroom j's log-odds of passing, and
+    ``passed_j ~ Binomial(n_j, logistic(a_j))``. Priors play no part: they describe what we
+    know, not how the data are made.
+
+    Parameters
+    ----------
+    a_bar : float, default 1.5
+        Mean log-odds of passing across classrooms.
+    sigma : float, default 1.5
+        Standard deviation of the classrooms' log-odds, non-negative.
+    n_students : sequence of int, default (5, 10, 25, 35)
+        The class sizes.
+    n_per_size : int, default 15
+        Classrooms of each size.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per classroom: ``classroom`` (1..J), ``n_students``, ``passed``,
+        ``true_log_odds``, ``true_p``; ``attrs["truth"]`` holds ``a_bar`` and ``sigma``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> classrooms(rng=np.random.default_rng(1)).shape
+    (60, 5)
+    """
+    a_bar = _checks.finite("a_bar", a_bar)
+    sigma = _checks.positive("sigma", sigma, allow_zero=True)
+    sizes = _counts("n_students", n_students)
+    n_per_size = _checks.integer("n_per_size", n_per_size)
+    rng = _checks.rng(rng)
+    n = np.repeat(sizes, n_per_size)
+    log_odds = rng.normal(a_bar, sigma, size=n.size)
+    p = 1 / (1 + np.exp(-log_odds))
+    df = pd.DataFrame({
+        "classroom": np.arange(1, n.size + 1),
+        "n_students": n,
+        "passed": rng.binomial(n, p),
+        "true_log_odds": log_odds,
+        "true_p": p,
+    })
+    df.attrs["truth"] = {"a_bar": a_bar, "sigma": sigma}
+    return df
