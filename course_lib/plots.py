@@ -164,3 +164,85 @@ def plot_recovery(table: pd.DataFrame, *, group: str, truth: str = "truth",
     ax.set(xlabel=f"true {group} intercept", ylabel="estimate")
     ax.legend(frameon=False)
     return ax
+
+
+def plot_passes(df: pd.DataFrame, *, ax=None):
+    """Students who passed in each classroom, coloured by class size.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns ``classroom``, ``passed``, ``n_students`` (as from
+        :func:`course_lib.simulate.classrooms`).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_passes(pd.DataFrame({"classroom": [1], "passed": [3], "n_students": [5]}))
+    """
+    _checks.frame("df", df, ["classroom", "passed", "n_students"])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    points = ax.scatter(df["classroom"], df["passed"], c=df["n_students"], cmap="viridis", s=22)
+    ax.figure.colorbar(points, ax=ax, label="students in class")
+    ax.set(xlabel="classroom", ylabel="students who passed",
+           title="Simulated students who passed the test, per classroom")
+    return ax
+
+
+def plot_classroom_panels(df: pd.DataFrame, *, columns, global_mean: float | None = None,
+                          ylabel: str = "probability of passing", axes=None):
+    """One panel per class size; in each, the chosen columns against the classroom number.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per classroom: ``classroom``, ``n_students`` and the ``columns``.
+    columns : dict of str to str
+        Column name to legend label, e.g. ``{"p_none": "no pooling", "p_partial": "partial pooling"}``.
+    global_mean : float, optional
+        Draws a dashed horizontal line there (the estimated global mean).
+    ylabel : str
+        Label of the y axes.
+    axes : array of Axes, optional
+        One per class size; default a new 2 x 2 grid (for four sizes).
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"classroom": [1, 2], "n_students": [5, 10], "p": [0.2, 0.4]})
+    >>> len(plot_classroom_panels(d, columns={"p": "raw"}))
+    2
+    """
+    _checks.frame("df", df, ["classroom", "n_students", *columns])
+    sizes = sorted(df["n_students"].unique())
+    if axes is None:
+        ncols = 2 if len(sizes) > 1 else 1
+        _, axes = plt.subplots(int(np.ceil(len(sizes) / ncols)), ncols, figsize=(9, 5.5),
+                               squeeze=False, layout="constrained")
+    axes = np.asarray(axes).ravel()
+    if axes.size < len(sizes):
+        raise ValueError(f"axes must hold at least {len(sizes)} panels (one per class size), got {axes.size}")
+    colors = {"p_none": METHOD_COLORS["none"], "p_partial": METHOD_COLORS["partial"], "true_p": "black",
+              "error_none": METHOD_COLORS["none"], "error_partial": METHOD_COLORS["partial"]}
+    for ax, size in zip(axes, sizes):
+        here = df[df["n_students"] == size]
+        for col, label in columns.items():
+            ax.scatter(here["classroom"], here[col], s=20, alpha=0.8, label=label, color=colors.get(col))
+        if global_mean is not None:
+            ax.axhline(global_mean, color="C3", ls="--", lw=1, label="estimated global mean")
+        ax.set_title(f"classrooms of {size} students", fontsize=10)
+        ax.set(xlabel="classroom", ylabel=ylabel)
+    for ax in axes[len(sizes):]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    axes[0].figure.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
+                          bbox_to_anchor=(0.5, -0.06))
+    return axes

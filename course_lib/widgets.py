@@ -149,3 +149,93 @@ def dial_lines(df: pd.DataFrame, *, y: str, group: str, sigma_group: float, sigm
     out.attrs["mu"] = est.attrs["mu"]
     out.attrs["weight_range"] = f"{est['weight'].min():.2f}-{est['weight'].max():.2f}"
     return out
+
+
+def explorer_frame(*, a_bar: float, sigma: float, size_multiplier: float, n_per_size: int,
+                   seed: int, base_sizes=(5, 10, 25, 35)) -> pd.DataFrame:
+    """One setting of the shrinkage explorer: simulate classrooms, estimate, score.
+
+    Parameters
+    ----------
+    a_bar, sigma : float
+        True mean and sd of the classrooms' log-odds (``sigma`` may be 0).
+    size_multiplier : float
+        Multiplies every class size (rounded, at least 1 student).
+    n_per_size : int
+        Classrooms of each size.
+    seed : int
+        Seed of the simulation.
+    base_sizes : sequence of int
+        Class sizes before the multiplier.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per classroom: the simulation, ``p_none``, ``p_partial``, ``error_none`` and
+        ``error_partial``; ``attrs`` holds the estimator's ``global_mean``.
+
+    Examples
+    --------
+    >>> explorer_frame(a_bar=1.5, sigma=0.0, size_multiplier=1.0, n_per_size=2, seed=1).shape
+    (8, 9)
+    """
+    from . import shrinkage, simulate
+
+    multiplier = _checks.positive("size_multiplier", size_multiplier)
+    sizes = np.maximum(1, np.round(np.asarray(base_sizes) * multiplier)).astype(int)
+    sim = simulate.classrooms(a_bar=a_bar, sigma=sigma, n_students=sizes, n_per_size=n_per_size,
+                              rng=np.random.default_rng(_checks.integer("seed", seed, minimum=0)))
+    est = shrinkage.partial_pooling(sim["passed"], sim["n_students"])
+    out = sim.join(est)
+    out["error_none"] = (out["p_none"] - out["true_p"]).abs()
+    out["error_partial"] = (out["p_partial"] - out["true_p"]).abs()
+    out.attrs["global_mean"] = est.attrs["global_mean"]
+    return out
+
+
+def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: int = 15, seed: int = 1):
+    """Sliders for the true ``a_bar`` and ``sigma``, the class sizes, the number of classrooms
+    and the seed; each change re-simulates and redraws the estimates and their errors.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls above an ``Output``; ``box.redraw()`` redraws by hand.
+
+    Examples
+    --------
+    >>> box = shrinkage_explorer(n_per_size=3)
+    """
+    import ipywidgets as widgets
+
+    controls = {
+        "a_bar": widgets.FloatSlider(value=a_bar, min=-3, max=3, step=0.25, description="a_bar"),
+        "sigma": widgets.FloatSlider(value=sigma, min=0, max=4, step=0.1, description="sigma"),
+        "size_multiplier": widgets.FloatLogSlider(value=1, base=2, min=-2, max=3, step=1,
+                                                  description="× class size"),
+        "n_per_size": widgets.IntSlider(value=n_per_size, min=1, max=50, description="rooms/size"),
+        "seed": widgets.IntSlider(value=seed, min=0, max=100, description="seed"),
+    }
+    for c in controls.values():
+        c.continuous_update = False
+
+    def draw(_):
+        frame = explorer_frame(**{k: c.value for k, c in controls.items()})
+        fig, axes = plt.subplots(2, 4, figsize=(12, 5.5), layout="constrained", sharey="row")
+        plots.plot_classroom_panels(frame, columns={"p_none": "no pooling", "p_partial": "partial pooling"},
+                                    global_mean=frame.attrs["global_mean"], axes=axes[0])
+        plots.plot_classroom_panels(frame, columns={"error_none": "no pooling", "error_partial": "partial pooling"},
+                                    ylabel="absolute error", axes=axes[1])
+        fig.legends[1].remove()
+        mae = frame[["error_none", "error_partial"]].mean()
+        fig.suptitle(f"mean absolute error: no pooling {mae['error_none']:.3f}, "
+                     f"partial pooling {mae['error_partial']:.3f}", fontsize=10)
+        return fig
+
+    box = slider_figure(draw, controls["seed"])
+    for name, control in controls.items():
+        if name != "seed":
+            control.observe(lambda change: box.redraw(None), names="value")
+    box.children = (widgets.HBox(list(controls.values())[:3]), widgets.HBox(list(controls.values())[3:]),
+                    box.children[1])
+    return box
