@@ -8,7 +8,6 @@ STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 # PyTensor's compiled C code is kept here, so a second run does not compile again.
 export PYTENSOR_FLAGS ?= base_compiledir=$(CURDIR)/.cache/pytensor
-export MPLBACKEND := Agg
 
 .PHONY: help setup book test test-lib test-notebooks test-book lab clean
 
