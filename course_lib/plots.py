@@ -111,10 +111,15 @@ def plot_group_lines(df: pd.DataFrame, lines: pd.DataFrame, *, x: str, y: str, g
         ax.set_visible(False)
     axes[0].figure.supxlabel(x)
     axes[0].figure.supylabel(y)
-    handles, labels = axes[0].get_legend_handles_labels()
-    axes[0].figure.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
-                          bbox_to_anchor=(0.5, -0.06))
+    _figure_legend(axes[0])
     return axes
+
+
+def _figure_legend(ax) -> None:
+    """One legend for the whole figure, below it, from the labelled artists of ``ax``."""
+    handles, labels = ax.get_legend_handles_labels()
+    ax.figure.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
+                     bbox_to_anchor=(0.5, -0.06))
 
 
 def _panels(n: int, axes, ncols: int) -> np.ndarray:
@@ -230,8 +235,8 @@ def plot_classroom_panels(df: pd.DataFrame, *, columns, global_mean: float | Non
     axes = np.asarray(axes).ravel()
     if axes.size < len(sizes):
         raise ValueError(f"axes must hold at least {len(sizes)} panels (one per class size), got {axes.size}")
-    colors = {"p_none": METHOD_COLORS["none"], "p_partial": METHOD_COLORS["partial"], "true_p": "black",
-              "error_none": METHOD_COLORS["none"], "error_partial": METHOD_COLORS["partial"]}
+    # columns named <quantity>_<method> take the method's colour
+    colors = {c: METHOD_COLORS.get(c.rsplit("_", 1)[-1]) for c in columns}
     for ax, size in zip(axes, sizes):
         here = df[df["n_students"] == size]
         for col, label in columns.items():
@@ -242,7 +247,5 @@ def plot_classroom_panels(df: pd.DataFrame, *, columns, global_mean: float | Non
         ax.set(xlabel="classroom", ylabel=ylabel)
     for ax in axes[len(sizes):]:
         ax.set_visible(False)
-    handles, labels = axes[0].get_legend_handles_labels()
-    axes[0].figure.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
-                          bbox_to_anchor=(0.5, -0.06))
+    _figure_legend(axes[0])
     return axes
