@@ -6,14 +6,23 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
+# The site's JavaScript (widget manager, RequireJS, MathJax) is served from the site itself:
+# installed from the npm registry at build time into _vendor/vendor (not committed), which the
+# site serves as _static/vendor. (Not in _static: Jupyter Book would load every .js there on every page.)
+NPM_PACKAGES := requirejs@2.3.7 @jupyter-widgets/html-manager@1.0.15 mathjax@3.2.2
+VENDOR := _vendor/vendor
+# `make book` builds every control in its static-site form (frames in the page, no kernel needed).
+BOOK_ENV := COURSE_STATIC_WIDGETS=1
 # PyTensor's compiled C code is kept here, so a second run does not compile again.
 export PYTENSOR_FLAGS ?= base_compiledir=$(CURDIR)/.cache/pytensor
 
-.PHONY: help setup book test test-lib test-notebooks test-book lab clean
+.PHONY: help setup book student bench test test-lib test-notebooks test-book test-browser lab clean
 
 help:
 	@echo "make book   build the site into _build/html"
-	@echo "make test   run every test: course_lib, notebooks (nbval), strict book build"
+	@echo "make test   run every test: course_lib, notebooks (nbval), strict book build, browser"
+	@echo "make bench  time every model, chapter, build and widget (benchmarks/results.md)"
+	@echo "make student  write student notebooks (no solutions) into _build/student"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make clean  remove the build (keeps .venv)"
 
@@ -25,15 +34,36 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-book: $(STAMP)
-	$(BIN)/jupyter-book build . --builder html
+$(VENDOR)/.installed: Makefile
+	npm install --no-save --no-audit --no-fund --ignore-scripts --prefix .cache/npm $(NPM_PACKAGES)
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/widgets $(VENDOR)/mathjax
+	cp .cache/npm/node_modules/requirejs/require.js $(VENDOR)/require.js
+	cp .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js \
+		.cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.woff* \
+		.cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.ttf \
+		.cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.eot \
+		.cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.svg $(VENDOR)/widgets/
+	cp -r .cache/npm/node_modules/mathjax/es5/. $(VENDOR)/mathjax/
+	touch $@
+
+book: $(STAMP) $(VENDOR)/.installed
+	$(BOOK_ENV) $(BIN)/jupyter-book build . --builder html
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
-test: test-lib test-notebooks test-book
+# Student notebooks: solutions removed, answer cells left as `answer_N_M = ...`, outputs cleared.
+student: $(STAMP)
+	$(BIN)/python -m course_lib.student chapters _build/student
+
+# Timings (medians over runs) of every model, chapter, the book build and the widgets:
+# writes benchmarks/results.md. Takes about an hour; `make bench BENCH="--only widgets"` for a part.
+bench: $(STAMP) $(VENDOR)/.installed
+	$(BIN)/python benchmarks/bench.py $(BENCH)
+
+test: test-lib test-notebooks test-book test-browser
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider course_lib tests
+	$(BIN)/python -m pytest -p no:cacheprovider course_lib tests --ignore=tests/browser
 
 # Every cell runs; cells marked NBVAL_CHECK_OUTPUT must print what the notebook stores.
 test-notebooks: $(STAMP)
@@ -41,11 +71,15 @@ test-notebooks: $(STAMP)
 		-o addopts="" -o testpaths="" $(NOTEBOOKS)
 
 # A strict build: any Sphinx warning (broken reference, bad math, failed cell) fails it.
-test-book: $(STAMP)
-	$(BIN)/jupyter-book build . --builder html --warningiserror --keep-going
+test-book: $(STAMP) $(VENDOR)/.installed
+	$(BOOK_ENV) $(BIN)/jupyter-book build . --builder html --warningiserror --keep-going
+
+# The built site in headless Chromium (Debian's /usr/bin/chromium): errors, widgets, controls, links.
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -o addopts="" tests/browser
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
 
 clean:
-	rm -rf _build .cache
+	rm -rf _build .cache _vendor

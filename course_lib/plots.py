@@ -249,3 +249,393 @@ def plot_classroom_panels(df: pd.DataFrame, *, columns, global_mean: float | Non
         ax.set_visible(False)
     _figure_legend(axes[0])
     return axes
+
+
+def plot_estimates_by_size(estimates: pd.DataFrame, *, pooled: float, ax=None, own: str = "y_mean",
+                           shrunk: str = "intercept", label_groups=(), seed: int = 0,
+                           xlabel: str = "observations in the group (log scale)"):
+    """Each group's own mean and its partial-pooling estimate against the group's size.
+
+    The own (no-pooling) mean is an open circle, the partial-pooling estimate a filled one, and a
+    thin line joins them, so the pull toward the pooled mean (a horizontal line) shows as the
+    length of the line: long for small groups, short for large ones.
+
+    Parameters
+    ----------
+    estimates : pandas.DataFrame
+        Indexed by group with columns ``n``, ``own`` and ``shrunk``, e.g. the output of
+        :func:`course_lib.pooling.partial_pooling`.
+    pooled : float
+        The complete-pooling (population) mean, drawn as a horizontal line.
+    ax : matplotlib.axes.Axes, optional
+    own, shrunk : str
+        Columns of the no-pooling and the partial-pooling estimates.
+    label_groups : sequence
+        Groups to name on the plot.
+    seed : int
+        Seed of the small horizontal jitter that separates groups of equal size.
+    xlabel : str
+        Label of the horizontal axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [1, 10], "y_mean": [0.0, 2.0], "intercept": [0.8, 1.9]}, index=["a", "b"])
+    >>> len(plot_estimates_by_size(t, pooled=1.0).collections)  # joining lines, two sets of circles
+    3
+    """
+    _checks.frame("estimates", estimates, ["n", own, shrunk])
+    pooled = _checks.finite("pooled", pooled)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    jitter = np.exp(np.random.default_rng(seed).uniform(-0.08, 0.08, len(estimates)))
+    n = estimates["n"].to_numpy(float) * jitter
+    ax.vlines(n, estimates[own], estimates[shrunk], color="0.75", lw=0.8, zorder=1)
+    ax.scatter(n, estimates[own], facecolor="white", edgecolor=METHOD_COLORS["none"], s=22,
+               label=METHOD_LABELS["none"], zorder=2)
+    ax.scatter(n, estimates[shrunk], color=METHOD_COLORS["partial"], s=18, label=METHOD_LABELS["partial"],
+               zorder=3)
+    ax.axhline(pooled, color=METHOD_COLORS["complete"], ls="--", lw=1.2, label=METHOD_LABELS["complete"])
+    for name in label_groups:
+        if name not in estimates.index:
+            raise ValueError(f"label_groups: {name!r} is not a group in estimates")
+        i = estimates.index.get_loc(name)
+        ax.annotate(str(name).title(), (n[i], estimates[own].iloc[i]), xytext=(6, 4),
+                    textcoords="offset points", fontsize=8)
+    ax.set_xscale("log")
+    ax.set(xlabel=xlabel, ylabel="estimate")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return ax
+
+
+def plot_weights(estimates: pd.DataFrame, *, ax=None):
+    """Each group's weight on its own data, ``w_j = (n_j/σ²) / (n_j/σ² + 1/σ_group²)``, against ``n_j``.
+
+    Parameters
+    ----------
+    estimates : pandas.DataFrame
+        Output of :func:`course_lib.pooling.partial_pooling` (columns ``n`` and ``weight``;
+        ``attrs`` ``sigma`` and ``sigma_group``).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from course_lib import data, pooling
+    >>> est = pooling.partial_pooling(data.load("radon"), y="log_radon", group="county",
+    ...                               sigma_group=0.31, sigma=0.8)
+    >>> plot_weights(est).get_xscale()
+    'log'
+    """
+    _checks.frame("estimates", estimates, ["n", "weight"])
+    sigma, sigma_group = estimates.attrs.get("sigma"), estimates.attrs.get("sigma_group")
+    if sigma is None or sigma_group is None:
+        raise ValueError("estimates must come from pooling.partial_pooling (attrs sigma and sigma_group)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    n_max = max(2.0, float(estimates["n"].max()) * 1.5)
+    grid = np.geomspace(0.7, n_max, 200)
+    curve = np.ones_like(grid) if np.isinf(sigma_group) else grid * sigma_group**2 / (grid * sigma_group**2 + sigma**2)
+    ax.plot(grid, curve, color=METHOD_COLORS["partial"], lw=1.5)
+    ax.scatter(estimates["n"], estimates["weight"], color=METHOD_COLORS["partial"], s=14, zorder=3)
+    if 0 < sigma_group < np.inf:
+        half = sigma**2 / sigma_group**2
+        if grid[0] <= half <= grid[-1]:
+            ax.axvline(half, color="0.6", ls=":", lw=1)
+            ax.annotate(f"n = σ²/σ_group² = {half:.3g}\n(half weight)", (half, 0.5), xytext=(5, -25),
+                        textcoords="offset points", fontsize=8)
+    ax.set_xscale("log")
+    ax.set(xlabel="n_j (log scale)", ylabel="weight on own mean  w_j", ylim=(-0.03, 1.03))
+    return ax
+
+
+def plot_state_lines(df: pd.DataFrame, p, *, x: str = "income", group: str = "state", color_by: str = "wealth",
+                     ax=None, title: str | None = None, points: bool = False, n: str = "n"):
+    """One line per group of a probability against ``x``, coloured by a group-level covariate.
+
+    Red for the lowest values of ``color_by``, blue for the highest (poorer states red, richer
+    blue, as on election maps).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per group and value of ``x``.
+    p : str or array-like
+        Column of probabilities (or an array of ``len(df)``), e.g. raw shares or fitted means.
+    x, group, color_by : str
+        Predictor, group and colouring columns.
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+    points : bool, default False
+        Draw markers sized by the number of trials ``n`` (for raw data).
+    n : str, default "n"
+        Column of trials, used when ``points``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"state": list("aabb"), "income": [0, 1, 0, 1], "wealth": [0, 0, 1, 1]})
+    >>> len(plot_state_lines(d, [0.2, 0.4, 0.3, 0.35]).lines)
+    2
+    """
+    _checks.frame("df", df, [x, group, color_by] + ([n] if points else []))
+    values = df[p].to_numpy(float) if isinstance(p, str) else np.asarray(p, dtype=float)
+    if values.shape != (len(df),):
+        raise ValueError(f"p must have one value per row of df ({len(df)}), got shape {values.shape}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 3.5))
+    cov = df.groupby(group, sort=True, observed=True)[color_by].first()
+    lo, hi = cov.min(), cov.max()
+    cmap = plt.get_cmap("RdBu")
+    for name, part in df.assign(_p=values).groupby(group, sort=True, observed=True):
+        colour = cmap(0.1 + 0.8 * (cov[name] - lo) / (hi - lo if hi > lo else 1.0))
+        part = part.sort_values(x)
+        ax.plot(part[x], part["_p"], color=colour, lw=0.9, alpha=0.8)
+        if points:
+            ax.scatter(part[x], part["_p"], s=np.sqrt(part[n]) * 1.5, color=colour, alpha=0.6, lw=0)
+    ax.set(xlabel=x, ylabel="share voting Republican", ylim=(0, 1), title=title)
+    return ax
+
+
+def plot_statistic(observed: float, replicated: dict, *, ax=None, xlabel: str = "test statistic T"):
+    """Histograms of a test statistic over replicated data sets, one per model, and the observed value.
+
+    Parameters
+    ----------
+    observed : float
+        The statistic of the real data (a vertical line).
+    replicated : dict of str to array-like
+        Model name to the statistic of each replicated data set.
+    ax : matplotlib.axes.Axes, optional
+    xlabel : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_statistic(0.0, {"m": [1.0, 2.0, 3.0]})
+    >>> ax.get_xlabel()
+    'test statistic T'
+    """
+    observed = _checks.finite("observed", observed)
+    if not isinstance(replicated, dict) or not replicated:
+        raise ValueError("replicated must be a non-empty dict of model name to statistics")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
+    colours = plt.get_cmap("Dark2").colors
+    for i, (name, values) in enumerate(replicated.items()):
+        ax.hist(np.asarray(values, float), bins=30, alpha=0.55, color=colours[i % len(colours)], label=name)
+    ax.axvline(observed, color="black", lw=2, label="real data")
+    ax.set(xlabel=xlabel, ylabel="replicated data sets")
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def ellipse_points(*, mean=(0.0, 0.0), sigma_a: float, sigma_b: float, rho: float, prob: float,
+                   n: int = 200) -> np.ndarray:
+    """Points on the contour of a bivariate normal that holds probability ``prob``.
+
+    The contour is ``mean + r L [cos t, sin t]`` with ``r² = -2 log(1 - prob)`` (the chi-square
+    quantile with 2 degrees of freedom) and ``L = [[σa, 0], [ρσb, σb√(1-ρ²)]]``, which stays
+    defined at ``ρ = ±1``, where the ellipse collapses to a line segment.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, 2)
+
+    Examples
+    --------
+    >>> p = ellipse_points(sigma_a=1.0, sigma_b=1.0, rho=0.0, prob=0.5)
+    >>> round(float(np.hypot(p[0, 0], p[0, 1]) ** 2), 4)  # r² = 2 log 2
+    1.3863
+    """
+    from . import simulate
+
+    simulate.covariance(sigma_a, sigma_b, rho)  # checks the three
+    if not 0 < _checks.finite("prob", prob) < 1:
+        raise ValueError(f"prob must lie in (0, 1), got {prob}")
+    t = np.linspace(0, 2 * np.pi, _checks.integer("n", n, minimum=3))
+    r = np.sqrt(-2 * np.log(1 - prob))
+    chol = np.array([[sigma_a, 0.0], [rho * sigma_b, sigma_b * np.sqrt(max(0.0, 1 - rho**2))]])
+    return np.asarray(mean, dtype=float) + r * (np.column_stack([np.cos(t), np.sin(t)]) @ chol.T)
+
+
+def plot_draws(draws: pd.DataFrame, *, ax=None, probs=(0.5, 0.89), fit_line: bool = True, s: float = 6):
+    """Draws of ``(a, b)`` with the contours of the distribution they came from and a fitted line.
+
+    Parameters
+    ----------
+    draws : pandas.DataFrame
+        Columns ``a`` and ``b`` with ``attrs["truth"]`` (as from
+        :func:`course_lib.simulate.correlated_effects`).
+    ax : matplotlib.axes.Axes, optional
+    probs : sequence of float
+        Probabilities of the contours drawn.
+    fit_line : bool, default True
+        Draw the least-squares line of ``b`` on ``a`` (skipped if ``a`` does not vary).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from course_lib import simulate
+    >>> d = simulate.correlated_effects(n=50, rho=0.5, rng=np.random.default_rng(1))
+    >>> len(plot_draws(d).lines)  # two contours and the line
+    3
+    """
+    _checks.frame("draws", draws, ["a", "b"])
+    truth = draws.attrs.get("truth")
+    if not truth:
+        raise ValueError("draws must carry attrs['truth'] (use simulate.correlated_effects)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    ax.scatter(draws["a"], draws["b"], s=s, alpha=0.35, color="#1f77b4", lw=0)
+    for p in probs:
+        pts = ellipse_points(mean=(truth["a"], truth["b"]), sigma_a=truth["sigma_a"], sigma_b=truth["sigma_b"],
+                             rho=truth["rho"], prob=p)
+        ax.plot(pts[:, 0], pts[:, 1], color="black", lw=1, alpha=0.4 + 0.5 * (1 - p))
+    if fit_line and np.ptp(draws["a"]) > 0:
+        slope, intercept = np.polyfit(draws["a"], draws["b"], 1)
+        grid = np.array([draws["a"].min(), draws["a"].max()])
+        ax.plot(grid, intercept + slope * grid, color="#d62728", lw=1.5)
+    ax.set(xlabel="a (intercepts)", ylabel="b (slopes)")
+    return ax
+
+
+def plot_shrinkage_2d(observed: pd.DataFrame, estimated: pd.DataFrame, *, mean, sigma_a: float, sigma_b: float,
+                      rho: float, ax=None, probs=(0.1, 0.3, 0.5, 0.8, 0.99), labels=("observed", "posterior mean")):
+    """Shrinkage in two dimensions: each unit's observed ``(a, b)`` joined to its estimate, over the
+    contours of the estimated population distribution.
+
+    Parameters
+    ----------
+    observed, estimated : pandas.DataFrame
+        Same index (one row per unit), columns ``a`` and ``b``.
+    mean : (float, float)
+        Population mean of ``(a, b)``.
+    sigma_a, sigma_b, rho : float
+        Population sds and correlation.
+    ax : matplotlib.axes.Axes, optional
+    probs : sequence of float
+        Contours drawn.
+    labels : (str, str)
+        Legend labels of the two sets of points.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"a": [1.0, 3.0], "b": [0.0, -1.0]})
+    >>> ax = plot_shrinkage_2d(o, o * 0.9, mean=(2, -0.5), sigma_a=1, sigma_b=0.5, rho=-0.5)
+    >>> len(ax.collections)
+    3
+    """
+    _checks.frame("observed", observed, ["a", "b"])
+    _checks.frame("estimated", estimated, ["a", "b"])
+    if not observed.index.equals(estimated.index):
+        raise ValueError("observed and estimated must have the same index (one row per unit, same order)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4.5))
+    for p in probs:
+        pts = ellipse_points(mean=mean, sigma_a=sigma_a, sigma_b=sigma_b, rho=rho, prob=p)
+        ax.plot(pts[:, 0], pts[:, 1], color="black", lw=0.8, alpha=0.25)
+    from matplotlib.collections import LineCollection
+
+    segments = np.stack([observed[["a", "b"]].to_numpy(), estimated[["a", "b"]].to_numpy()], axis=1)
+    ax.add_collection(LineCollection(segments, colors="0.6", lw=0.8))
+    ax.scatter(observed["a"], observed["b"], facecolor="white", edgecolor=METHOD_COLORS["none"], s=26,
+               label=labels[0], zorder=3)
+    ax.scatter(estimated["a"], estimated["b"], color=METHOD_COLORS["partial"], s=22, label=labels[1], zorder=4)
+    ax.set(xlabel="intercept a", ylabel="slope b")
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def lkj_correlation_density(rho, eta: float) -> np.ndarray:
+    """Density of the correlation ``ρ`` under an LKJ(η) prior on a 2×2 correlation matrix.
+
+    For two dimensions ``(ρ + 1) / 2 ~ Beta(η, η)``, so ``p(ρ) ∝ (1 - ρ²)^(η - 1)``: flat for η = 1,
+    peaked at 0 for η > 1 (extreme correlations unlikely), U-shaped for η < 1.
+
+    Examples
+    --------
+    >>> lkj_correlation_density([0.0, 0.5], 1.0).round(3).tolist()
+    [0.5, 0.5]
+    """
+    from scipy.stats import beta
+
+    eta = _checks.positive("eta", eta)
+    rho = np.asarray(rho, dtype=float)
+    if np.any(np.abs(rho) > 1):
+        raise ValueError("rho must lie in [-1, 1]")
+    return beta.pdf((rho + 1) / 2, eta, eta) / 2
+
+
+def plot_slope_shrinkage(table: pd.DataFrame, *, pooled: float, ax=None, clip=None, size_scale: float = 1.5):
+    """Each group's no-pooling slope (open circle) joined to its partial-pooling slope (filled),
+    one row per group, sorted by the no-pooling slope, against the pooled slope (a vertical line).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Indexed by group, columns ``n``, ``none`` and ``partial``.
+    pooled : float
+        The complete-pooling slope.
+    ax : matplotlib.axes.Axes, optional
+    clip : (float, float), optional
+        Horizontal limits; groups outside are drawn at the edge with an arrow and their value.
+    size_scale : float
+        Marker area per observation (markers are sized by ``n``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [2, 50], "none": [-3.0, 0.6], "partial": [0.4, 0.58]}, index=[1, 2])
+    >>> ax = plot_slope_shrinkage(t, pooled=0.5, clip=(-1, 2))
+    >>> len(ax.texts)
+    1
+    """
+    _checks.frame("table", table, ["n", "none", "partial"])
+    pooled = _checks.finite("pooled", pooled)
+    t = table.dropna(subset=["none"]).sort_values("none")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 0.13 * len(t) + 1.5))
+    rows = np.arange(len(t))
+    none = t["none"].to_numpy(float)
+    if clip is not None:
+        lo, hi = clip
+        outside = (none < lo) | (none > hi)
+        for r, v in zip(rows[outside], none[outside]):
+            edge = lo if v < lo else hi
+            ax.annotate(f"{t.index[r]} (n = {t['n'].iloc[r]}): {v:.2f}", (edge, r), fontsize=7,
+                        xytext=(4 if v < lo else -4, 0), textcoords="offset points",
+                        ha="left" if v < lo else "right", va="center")
+        none = np.clip(none, lo, hi)
+        ax.set_xlim(lo, hi)
+    size = size_scale * t["n"].to_numpy(float)
+    ax.hlines(rows, none, t["partial"], color="0.7", lw=0.8)
+    ax.scatter(none, rows, s=size, facecolor="white", edgecolor=METHOD_COLORS["none"], label=METHOD_LABELS["none"],
+               zorder=3)
+    ax.scatter(t["partial"], rows, s=size, color=METHOD_COLORS["partial"], label=METHOD_LABELS["partial"], zorder=4)
+    ax.axvline(pooled, color="black", lw=1.2, label=METHOD_LABELS["complete"])
+    ax.set(yticks=[], ylabel="groups, sorted by their own slope", xlabel="slope")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return ax

@@ -313,7 +313,7 @@ class RemlFit:
         return self.group_effects + self.fixed.reindex(self.group_effects.columns).to_numpy()
 
 
-def reml(df: pd.DataFrame, *, y: str, group: str, x: str | None = None,
+def reml(df: pd.DataFrame, *, y: str, group: str, x: str | list[str] | None = None,
          random_slope: bool = False) -> RemlFit:
     """Fit ``y ~ 1 + x + (1 | group)`` (or ``(1 + x | group)``) by REML with statsmodels.
 
@@ -325,10 +325,11 @@ def reml(df: pd.DataFrame, *, y: str, group: str, x: str | None = None,
         One row per observation.
     y, group : str
         Response and grouping columns.
-    x : str, optional
-        Numeric predictor.
+    x : str or list of str, optional
+        Numeric predictor(s), at the observation or the group level (e.g. ``["floor", "log_uranium"]``).
     random_slope : bool, default False
-        Let the slope on ``x`` vary by group too, correlated with the intercepts.
+        Let the slope on ``x`` (the first predictor, if several) vary by group too, correlated
+        with the intercepts.
 
     Returns
     -------
@@ -348,20 +349,24 @@ def reml(df: pd.DataFrame, *, y: str, group: str, x: str | None = None,
     """
     import statsmodels.formula.api as smf
 
-    _checks.frame("df", df, [y, group] + ([x] if x else []))
-    if random_slope and x is None:
+    xs = [] if x is None else [x] if isinstance(x, str) else list(x)
+    if not all(isinstance(v, str) for v in xs) or len(set(xs)) != len(xs):
+        raise ValueError(f"x must be a column name or a list of distinct column names, got {x!r}")
+    _checks.frame("df", df, [y, group] + xs)
+    if random_slope and not xs:
         raise ValueError("random_slope=True needs a predictor x")
     data = pd.DataFrame({"y": _checks.numeric_column("df", df, y)}, index=df.index)
-    if x is not None:
-        data["x"] = _checks.numeric_column("df", df, x)
+    for i, name in enumerate(xs):
+        data[f"x{i}"] = _checks.numeric_column("df", df, name)
     data["g"] = df[group].astype(str) if not isinstance(df[group].dtype, pd.CategoricalDtype) else df[group]
-    model = smf.mixedlm("y ~ 1 + x" if x else "y ~ 1", data, groups=data["g"],
-                        re_formula="~ 1 + x" if random_slope else "~ 1")
+    fixed_terms = " + ".join(["1"] + [f"x{i}" for i in range(len(xs))])
+    model = smf.mixedlm(f"y ~ {fixed_terms}", data, groups=data["g"],
+                        re_formula="~ 1 + x0" if random_slope else "~ 1")
     result = _fit_quietly(model)
-    names = {"Intercept": "Intercept", "x": x, "Group": "Intercept", "Group Var": "Intercept"}
+    names = {"Intercept": "Intercept", **{f"x{i}": name for i, name in enumerate(xs)}}
     fixed = result.fe_params.rename(index=names)
     cov = np.asarray(result.cov_re)
-    re_names = ["Intercept"] + ([x] if random_slope else [])
+    re_names = ["Intercept"] + (xs[:1] if random_slope else [])
     sd = pd.Series(np.sqrt(np.diag(cov)), index=re_names)
     sd["Residual"] = np.sqrt(result.scale)
     corr = float(cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1])) if random_slope else None
@@ -486,4 +491,35 @@ def stream_errors(n_per_stream, *, n_sims: int, rng: np.random.Generator, a_bar:
     errors["partial_wins"] = errors["partial"] < errors["none"]
     out = errors.groupby("n").agg(streams=("none", "size"), none=("none", "mean"),
                                   partial=("partial", "mean"), partial_wins=("partial_wins", "mean"))
+    return out
+
+
+def separate_lines(df: pd.DataFrame, *, y: str, x: str, group: str) -> pd.DataFrame:
+    """No pooling of slopes: a least-squares line fitted to each group on its own.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per observation.
+    y, x, group : str
+        Response, predictor and group columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by group: ``n``, ``intercept``, ``slope`` and ``sxx`` (the sum of squares of ``x``
+        about the group's mean, which sets the precision of its slope, ``sigma² / sxx``). Groups
+        whose ``x`` does not vary have NaN intercept and slope.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"g": ["a", "a", "b", "b", "b"], "x": [0, 1, 0, 1, 2], "y": [1, 3, 0, 1, 2.0]})
+    >>> separate_lines(d, y="y", x="x", group="g")["slope"].tolist()
+    [2.0, 1.0]
+    """
+    stats = group_summary(df, y=y, group=group, x=x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = np.where(stats["sxx"] > 0, stats["sxy"] / stats["sxx"], np.nan)
+    out = pd.DataFrame({"n": stats["n"], "intercept": stats["y_mean"] - slope * stats["x_mean"],
+                        "slope": slope, "sxx": stats["sxx"]}, index=stats.index)
     return out

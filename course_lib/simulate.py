@@ -176,3 +176,192 @@ def classrooms(*, a_bar: float = 1.5, sigma: float = 1.5, n_students=(5, 10, 25,
     })
     df.attrs["truth"] = {"a_bar": a_bar, "sigma": sigma}
     return df
+
+
+def covariance(sigma_a: float, sigma_b: float, rho: float) -> np.ndarray:
+    """The 2×2 covariance matrix ``diag(sigmas) @ R @ diag(sigmas)`` of two correlated effects.
+
+    Variances on the diagonal, the covariance ``rho * sigma_a * sigma_b`` off it.
+
+    Parameters
+    ----------
+    sigma_a, sigma_b : float
+        Standard deviations, non-negative.
+    rho : float
+        Correlation, in [-1, 1].
+
+    Returns
+    -------
+    numpy.ndarray of shape (2, 2)
+
+    Examples
+    --------
+    >>> covariance(1.0, 0.5, -0.7)
+    array([[ 1.  , -0.35],
+           [-0.35,  0.25]])
+    """
+    sigmas = np.diag([_checks.positive("sigma_a", sigma_a, allow_zero=True),
+                      _checks.positive("sigma_b", sigma_b, allow_zero=True)])
+    rho = _checks.correlation("rho", rho)
+    return sigmas @ np.array([[1.0, rho], [rho, 1.0]]) @ sigmas
+
+
+def correlated_effects(*, n: int, a: float = 0.0, b: float = 0.0, sigma_a: float = 1.0,
+                       sigma_b: float = 1.0, rho: float = 0.0, rng: np.random.Generator) -> pd.DataFrame:
+    """Draw ``n`` pairs ``(a_j, b_j)`` from a bivariate normal with the given sds and correlation.
+
+    Works at ``rho = ±1`` (and at zero sds), where the covariance matrix is singular and every
+    draw lies on a line: the draws use ``a + sigma_a z1`` and
+    ``b + sigma_b (rho z1 + sqrt(1 - rho²) z2)``, not a Cholesky factorisation.
+
+    Parameters
+    ----------
+    n : int
+        Number of draws.
+    a, b : float
+        Means.
+    sigma_a, sigma_b : float
+        Standard deviations, non-negative.
+    rho : float
+        Correlation, in [-1, 1].
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``a`` and ``b``; ``attrs["truth"]`` holds the arguments.
+
+    Examples
+    --------
+    >>> d = correlated_effects(n=5, rho=1.0, rng=np.random.default_rng(0))
+    >>> bool(np.allclose(d["a"], d["b"]))
+    True
+    """
+    n = _checks.integer("n", n)
+    a, b = _checks.finite("a", a), _checks.finite("b", b)
+    covariance(sigma_a, sigma_b, rho)  # checks the three
+    rng = _checks.rng(rng)
+    z = rng.standard_normal((n, 2))
+    out = pd.DataFrame({"a": a + sigma_a * z[:, 0],
+                        "b": b + sigma_b * (rho * z[:, 0] + np.sqrt(1 - rho**2) * z[:, 1])})
+    out.attrs["truth"] = {"a": a, "b": b, "sigma_a": sigma_a, "sigma_b": sigma_b, "rho": rho}
+    return out
+
+
+def cafes(*, n_cafes: int = 20, n_visits: int = 10, a: float = 3.5, b: float = -1.0, sigma_a: float = 1.0,
+          sigma_b: float = 0.5, rho: float = -0.7, sigma: float = 0.5, rng: np.random.Generator) -> pd.DataFrame:
+    """Simulate waiting times at cafes visited in the morning and in the afternoon.
+
+    Cafe ``j`` has its own morning wait ``a_j`` and afternoon difference ``b_j``, drawn together from a
+    bivariate normal with correlation ``rho`` (busy cafes have long morning waits *and* a large
+    afternoon drop). Each cafe is visited ``n_visits`` times, half in the afternoon, and
+    ``wait ~ Normal(a_j + b_j * afternoon, sigma)``.
+
+    Parameters
+    ----------
+    n_cafes : int, default 20
+    n_visits : int, default 10
+        Visits per cafe, an even number (half mornings, half afternoons).
+    a, b : float, default 3.5, -1
+        Average morning wait and average afternoon difference, in minutes.
+    sigma_a, sigma_b : float, default 1, 0.5
+        Their standard deviations across cafes.
+    rho : float, default -0.7
+        Their correlation.
+    sigma : float, default 0.5
+        Visit-to-visit standard deviation.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per visit: ``cafe`` (1..n_cafes), ``afternoon`` (0/1), ``wait``, and the cafe's true
+        ``a_cafe`` and ``b_cafe``; ``attrs["truth"]`` holds the arguments.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or ``n_visits`` is odd.
+
+    Examples
+    --------
+    >>> cafes(rng=np.random.default_rng(1)).shape
+    (200, 5)
+    """
+    n_cafes, n_visits = _checks.integer("n_cafes", n_cafes), _checks.integer("n_visits", n_visits, minimum=2)
+    if n_visits % 2:
+        raise ValueError(f"n_visits must be even (half mornings, half afternoons), got {n_visits}")
+    sigma = _checks.positive("sigma", sigma, allow_zero=True)
+    effects = correlated_effects(n=n_cafes, a=a, b=b, sigma_a=sigma_a, sigma_b=sigma_b, rho=rho, rng=rng)
+    cafe = np.repeat(np.arange(n_cafes), n_visits)
+    afternoon = np.tile(np.repeat([0, 1], n_visits // 2), n_cafes)
+    mean = effects["a"].to_numpy()[cafe] + effects["b"].to_numpy()[cafe] * afternoon
+    out = pd.DataFrame({"cafe": cafe + 1, "afternoon": afternoon, "wait": rng.normal(mean, sigma),
+                        "a_cafe": effects["a"].to_numpy()[cafe], "b_cafe": effects["b"].to_numpy()[cafe]})
+    out.attrs["truth"] = {**effects.attrs["truth"], "sigma": sigma, "n_cafes": n_cafes, "n_visits": n_visits}
+    return out
+
+
+def voting(*, n_states: int = 50, voters=(50, 600), slope: float = 0.4, slope_by_wealth: float = -0.3,
+           intercept_by_wealth: float = -0.6, sigma_intercept: float = 0.3, sigma_slope: float = 0.05,
+           rng: np.random.Generator) -> pd.DataFrame:
+    """Simulate votes by income in states, Gelman's "red state, blue state" pattern.
+
+    **Simulated, not real data.** Each state has a wealth ``w_s ~ Normal(0, 1)``. A voter with income
+    ``x`` in {-2, -1, 0, 1, 2} votes Republican with probability
+    ``logistic(a_s + b_s * x)``, where richer states lean Democratic
+    (``a_s = intercept_by_wealth * w_s + noise``) and income matters more in poorer states
+    (``b_s = slope + slope_by_wealth * w_s + noise``).
+
+    Parameters
+    ----------
+    n_states : int, default 50
+    voters : (int, int), default (50, 600)
+        Smallest and largest number of voters polled in a state (log-uniform between them).
+    slope, slope_by_wealth, intercept_by_wealth : float
+        Average income slope, its change per unit of state wealth, and the intercept's.
+    sigma_intercept, sigma_slope : float
+        Sds of the state intercepts and slopes around those lines, non-negative.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per state and income level: ``state`` (``S01`` ...), ``wealth``, ``income``,
+        ``n`` (voters polled), ``republican`` (how many voted Republican), ``true_p``; ``attrs["truth"]``
+        holds each state's ``intercept`` and ``slope`` (a DataFrame) and the arguments.
+
+    Examples
+    --------
+    >>> voting(rng=np.random.default_rng(1)).shape
+    (250, 6)
+    """
+    n_states = _checks.integer("n_states", n_states, minimum=2)
+    try:
+        low, high = (int(v) for v in voters)
+    except (TypeError, ValueError):
+        raise ValueError(f"voters must be a pair of integers (smallest, largest), got {voters!r}") from None
+    if not 5 <= low <= high:
+        raise ValueError(f"voters must satisfy 5 <= smallest <= largest, got {voters!r}")
+    values = {k: _checks.finite(k, v) for k, v in
+              {"slope": slope, "slope_by_wealth": slope_by_wealth, "intercept_by_wealth": intercept_by_wealth}.items()}
+    sigma_intercept = _checks.positive("sigma_intercept", sigma_intercept, allow_zero=True)
+    sigma_slope = _checks.positive("sigma_slope", sigma_slope, allow_zero=True)
+    rng = _checks.rng(rng)
+    wealth = rng.normal(size=n_states)
+    intercept = values["intercept_by_wealth"] * wealth + rng.normal(0, sigma_intercept, n_states)
+    slopes = values["slope"] + values["slope_by_wealth"] * wealth + rng.normal(0, sigma_slope, n_states)
+    size = np.round(np.exp(rng.uniform(np.log(low), np.log(high), n_states))).astype(int)
+    states = [f"S{i + 1:02d}" for i in range(n_states)]
+    income = np.arange(-2, 3)
+    rows = []
+    for s in range(n_states):
+        counts = rng.multinomial(size[s], np.full(income.size, 1 / income.size))
+        p = 1 / (1 + np.exp(-(intercept[s] + slopes[s] * income)))
+        rows.append(pd.DataFrame({"state": states[s], "wealth": wealth[s], "income": income, "n": counts,
+                                  "republican": rng.binomial(counts, p), "true_p": p}))
+    out = pd.concat(rows, ignore_index=True)
+    out.attrs["truth"] = {"states": pd.DataFrame({"wealth": wealth, "intercept": intercept, "slope": slopes},
+                                                 index=pd.Index(states, name="state")), **values,
+                          "sigma_intercept": sigma_intercept, "sigma_slope": sigma_slope}
+    return out

@@ -13,6 +13,89 @@ import pandas as pd
 from . import _checks, plots, pooling
 
 
+#: Set to "1" (``make book`` does) to build every control in its static-site form.
+STATIC_ENV = "COURSE_STATIC_WIDGETS"
+
+
+def static_wanted(static: bool | None) -> bool:
+    """Whether a control should take its static-site form: ``static`` if given, else the environment.
+
+    ``make book`` sets ``COURSE_STATIC_WIDGETS=1``, so the published site gets controls that work
+    without a kernel; in JupyterLab or on Binder the variable is unset and controls recompute live.
+    """
+    import os
+
+    if static is None:
+        return os.environ.get(STATIC_ENV, "") == "1"
+    if not isinstance(static, bool):
+        raise ValueError(f"static must be True, False or None, got {static!r}")
+    return static
+
+
+def static_frames(draw, values, *, description: str, start: int = 0, label=None, dpi: int = 60):
+    """A slider that flips between figures computed ahead of time: live on a static web page.
+
+    Each value's figure is drawn once, as a PNG ``ipywidgets.Image`` inside an ``ipywidgets.Stack``,
+    and the slider's ``value`` is joined to the stack's ``selected_index`` with ``ipywidgets.jslink``:
+    the link runs in the browser, so the page needs no Python kernel.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(value) -> matplotlib.figure.Figure`` (closed after drawing).
+    values : sequence
+        The slider's grid (a few dozen values: every frame is stored in the page).
+    description : str
+        Slider label.
+    start : int, default 0
+        Index of the frame shown first.
+    label : callable, optional
+        ``label(value) -> str``, shown beside the slider (default ``f"{value:.3g}"``).
+    dpi : int, default 60
+        Resolution of the frames (page weight grows with its square).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        ``box.slider``, ``box.stack`` and ``box.page_bytes`` (the frames' total size) for inspection.
+
+    Examples
+    --------
+    >>> box = static_frames(lambda v: plt.figure(figsize=(1, 1)), [1, 2, 3], description="v")
+    >>> box.stack.selected_index, len(box.stack.children)
+    (0, 3)
+    """
+    import ipywidgets as widgets
+
+    if not callable(draw):
+        raise ValueError(f"draw must be callable, got {type(draw).__name__}")
+    values = list(values)
+    if not values:
+        raise ValueError("values must hold at least one value")
+    start = _checks.integer("start", start, minimum=0)
+    if start >= len(values):
+        raise ValueError(f"start must be an index into values (below {len(values)}), got {start}")
+    label = label or (lambda v: f"{v:.3g}")
+    images, labels, total = [], [], 0
+    for value in values:
+        fig = draw(value)
+        png = figure_png(fig, dpi=dpi).data
+        plt.close(fig)
+        total += len(png)
+        images.append(widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%")))
+        labels.append(widgets.HTML(f"<b>{label(value)}</b>"))
+    slider = widgets.IntSlider(value=start, min=0, max=len(values) - 1, description=description, readout=False,
+                               continuous_update=True, layout=widgets.Layout(width="50%"))
+    stack = widgets.Stack(images, selected_index=start)
+    readout = widgets.Stack(labels, selected_index=start)
+    widgets.jslink((slider, "value"), (stack, "selected_index"))
+    widgets.jslink((slider, "value"), (readout, "selected_index"))
+    box = widgets.VBox([widgets.HBox([slider, readout]), stack])
+    box.add_class("course-static-control")
+    box.slider, box.stack, box.page_bytes = slider, stack, total
+    return box
+
+
 def slider_figure(draw, slider):
     """Show ``draw(value)``'s figure under ``slider`` and redraw it whenever the slider moves.
 
@@ -54,7 +137,7 @@ def slider_figure(draw, slider):
     return box
 
 
-def figure_png(fig):
+def figure_png(fig, dpi=None):
     """The figure as a PNG ``IPython.display.Image`` (works in a kernel and outside one).
 
     Examples
@@ -67,12 +150,12 @@ def figure_png(fig):
     from IPython.display import Image
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi or fig.dpi, bbox_inches="tight")
     return Image(data=buffer.getvalue(), format="png")
 
 
 def pooling_dial(df: pd.DataFrame, *, y: str, group: str, x: str, sigma: float, fitted: float,
-                 decades: float = 3.0):
+                 decades: float = 3.0, static: bool | None = None):
     """A log slider over ``sigma_group`` that redraws every group's partial-pooling line.
 
     From ``fitted / 10**decades`` (complete pooling, in effect) to ``fitted * 10**decades``
@@ -93,6 +176,9 @@ def pooling_dial(df: pd.DataFrame, *, y: str, group: str, x: str, sigma: float, 
         Predictor with a common slope (the lines are drawn against it).
     decades : float, default 3
         How many powers of ten the slider spans either side of ``fitted``.
+    static : bool, optional
+        Build the static-site form (frames every quarter decade, see :func:`static_frames`);
+        default from the environment (:func:`static_wanted`).
 
     Returns
     -------
@@ -124,7 +210,16 @@ def pooling_dial(df: pd.DataFrame, *, y: str, group: str, x: str, sigma: float, 
                                 f"(weight of own data {table.attrs['weight_range']})", fontsize=10)
         return axes[0].figure
 
+    if static_wanted(static):
+        return _static_log_grid(draw, fitted, decades, f"σ_{group}")
     return slider_figure(draw, slider)
+
+
+def _static_log_grid(draw, fitted, decades, name):
+    """The static form of a log slider around ``fitted``: a frame every quarter decade."""
+    steps = np.arange(-np.floor(decades * 4), np.floor(decades * 4) + 1) / 4
+    return static_frames(draw, fitted * 10.0**steps, description=name, start=int(np.argmin(np.abs(steps))),
+                         label=lambda v: f"{name} = {v:.3g}")
 
 
 def dial_lines(df: pd.DataFrame, *, y: str, group: str, sigma_group: float, sigma: float,
@@ -149,6 +244,102 @@ def dial_lines(df: pd.DataFrame, *, y: str, group: str, sigma_group: float, sigm
     out.attrs["mu"] = est.attrs["mu"]
     out.attrs["weight_range"] = f"{est['weight'].min():.2f}-{est['weight'].max():.2f}"
     return out
+
+
+def shrinkage_dial_figure(df: pd.DataFrame, *, y: str, group: str, sigma_group: float, sigma: float,
+                          fitted: float | None = None, label_groups=()):
+    """One setting of the intercepts-only pooling dial: estimates against size, and the weights.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The observations.
+    y, group : str
+        Response and group columns.
+    sigma_group : float
+        Sd of the group means, ``0`` to ``inf``.
+    sigma : float
+        Residual sd (e.g. REML's).
+    fitted : float, optional
+        The fitted ``sigma_group``, named in the title.
+    label_groups : sequence
+        Groups to name on the left panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from course_lib import data
+    >>> fig = shrinkage_dial_figure(data.load("radon"), y="log_radon", group="county",
+    ...                             sigma_group=0.31, sigma=0.8)
+    >>> len(fig.axes)
+    2
+    """
+    est = pooling.partial_pooling(df, y=y, group=group, sigma_group=sigma_group, sigma=sigma)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), width_ratios=[2.2, 1], layout="constrained")
+    plots.plot_estimates_by_size(est, pooled=est.attrs["mu"], ax=left, label_groups=label_groups)
+    left.set_ylabel(y)
+    plots.plot_weights(est, ax=right)
+    w = est["weight"]
+    state = ("complete pooling, in effect" if w.max() < 0.01 else
+             "no pooling, in effect" if w.min() > 0.99 else "partial pooling")
+    fitted_text = f" (fitted: {fitted:.3g})" if fitted is not None else ""
+    fig.suptitle(f"σ_{group} = {sigma_group:.3g}{fitted_text}: {state}; weights {w.min():.2f} to {w.max():.2f}",
+                 fontsize=10)
+    return fig
+
+
+def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted: float,
+                   decades: float = 2.5, label_groups=(), static: bool | None = None):
+    """A log slider over ``sigma_group`` for a model with no predictor: every group's estimate
+    moves between the pooled mean and its own mean, and the right panel shows why (the weights).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The observations.
+    y, group : str
+        Response and group columns.
+    sigma : float
+        Residual sd (e.g. REML's), positive.
+    fitted : float
+        The fitted ``sigma_group``, where the slider starts; positive.
+    decades : float, default 2.5
+        Powers of ten the slider spans either side of ``fitted``.
+    label_groups : sequence
+        Groups to name on the figure.
+    static : bool, optional
+        Build the static-site form (a frame every quarter decade); default from the environment.
+
+    Returns
+    -------
+    ipywidgets.VBox
+
+    Examples
+    --------
+    >>> from course_lib import data
+    >>> box = shrinkage_dial(data.load("radon"), y="log_radon", group="county", sigma=0.8, fitted=0.31)
+    """
+    import ipywidgets as widgets
+
+    fitted = _checks.positive("fitted", fitted)
+    sigma = _checks.positive("sigma", sigma)
+    decades = _checks.positive("decades", decades)
+    pooling.group_summary(df, y=y, group=group)  # checks the columns before any widget exists
+    slider = widgets.FloatLogSlider(value=fitted, base=10, min=np.log10(fitted) - decades,
+                                    max=np.log10(fitted) + decades, step=0.1,
+                                    description=f"σ_{group}", readout_format=".3g",
+                                    continuous_update=False, layout=widgets.Layout(width="60%"))
+
+    def draw(sigma_group):
+        return shrinkage_dial_figure(df, y=y, group=group, sigma_group=sigma_group, sigma=sigma,
+                                     fitted=fitted, label_groups=label_groups)
+
+    if static_wanted(static):
+        return _static_log_grid(draw, fitted, decades, f"σ_{group}")
+    return slider_figure(draw, slider)
 
 
 def explorer_frame(*, a_bar: float, sigma: float, size_multiplier: float, n_per_size: int,
@@ -193,9 +384,13 @@ def explorer_frame(*, a_bar: float, sigma: float, size_multiplier: float, n_per_
     return out
 
 
-def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: int = 15, seed: int = 1):
+def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: int = 15, seed: int = 1,
+                       static: bool | None = None):
     """Sliders for the true ``a_bar`` and ``sigma``, the class sizes, the number of classrooms
     and the seed; each change re-simulates and redraws the estimates and their errors.
+
+    The static-site form (``static=True``, or by default from the environment) has one slider, the
+    true ``sigma`` from 0 to 4 in steps of 0.25, with the other settings fixed.
 
     Returns
     -------
@@ -219,8 +414,8 @@ def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: in
     for c in controls.values():
         c.continuous_update = False
 
-    def draw(_):
-        frame = explorer_frame(**{k: c.value for k, c in controls.items()})
+    def draw(_, **fixed):
+        frame = explorer_frame(**{k: c.value for k, c in controls.items()} | fixed)
         fig, axes = plt.subplots(2, 4, figsize=(12, 5.5), layout="constrained", sharey="row")
         plots.plot_classroom_panels(frame, columns={"p_none": "no pooling", "p_partial": "partial pooling"},
                                     global_mean=frame.attrs["global_mean"], axes=axes[0])
@@ -232,10 +427,95 @@ def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: in
                      f"partial pooling {mae['error_partial']:.3f}", fontsize=10)
         return fig
 
+    if static_wanted(static):
+        grid = np.arange(0, 4.01, 0.25)
+        return static_frames(lambda v: draw(None, sigma=float(v)), grid, description="sigma",
+                             start=int(np.argmin(np.abs(grid - sigma))), label=lambda v: f"true sigma = {v:.2f}")
     box = slider_figure(draw, controls["seed"])
     for name, control in controls.items():
         if name != "seed":
             control.observe(lambda change: box.redraw(None), names="value")
     box.children = (widgets.HBox(list(controls.values())[:3]), widgets.HBox(list(controls.values())[3:]),
+                    box.children[1])
+    return box
+
+
+def sandbox_figure(*, sigma_a: float, sigma_b: float, rho: float, eta: float, n: int = 1000, seed: int = 1):
+    """One setting of the covariance sandbox: draws with their 50% and 89% ellipses, the covariance
+    matrix, and the LKJ(η) prior on ρ with the chosen ρ marked.
+
+    At ``ρ = ±1`` the covariance matrix is singular: every draw lies on one line and the ellipses
+    collapse to a segment (the title says so). With ``σ = 0`` the draws collapse onto a line too.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = sandbox_figure(sigma_a=1.0, sigma_b=0.5, rho=-1.0, eta=2.0, n=50)
+    >>> "singular" in fig._suptitle.get_text()
+    True
+    """
+    from . import simulate
+
+    cov = simulate.covariance(sigma_a, sigma_b, rho)
+    draws = simulate.correlated_effects(n=n, sigma_a=sigma_a, sigma_b=sigma_b, rho=rho,
+                                        rng=np.random.default_rng(_checks.integer("seed", seed, minimum=0)))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), width_ratios=[1.2, 1], layout="constrained")
+    plots.plot_draws(draws, ax=left)
+    reach = 3.2 * max(sigma_a, sigma_b, 0.1)
+    left.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
+    grid = np.linspace(-0.999, 0.999, 400)
+    right.plot(grid, plots.lkj_correlation_density(grid, eta), color="black")
+    right.axvline(rho, color="#d62728", lw=1.5)
+    right.set(xlabel="ρ", ylabel="prior density", title=f"LKJ({eta:.3g}) prior on ρ", xlim=(-1, 1), ylim=(0, None))
+    singular = abs(np.linalg.det(cov)) < 1e-12
+    note = "singular covariance: every draw on one line" if singular else "Σ = " + np.array2string(
+        cov, precision=2, suppress_small=True).replace("\n", "")
+    fig.suptitle(f"σa = {sigma_a:.2g}, σb = {sigma_b:.2g}, ρ = {rho:.2f}: {note}", fontsize=10)
+    return fig
+
+
+def covariance_sandbox(*, sigma_a: float = 1.0, sigma_b: float = 0.5, rho: float = -0.7, eta: float = 2.0,
+                       static: bool | None = None):
+    """Sliders for ``σa``, ``σb``, ``ρ`` and the LKJ shape ``η``; each change redraws
+    :func:`sandbox_figure` (1,000 draws, about 15 ms).
+
+    The static-site form (``static=True``, or by default from the environment) has one slider,
+    ``ρ`` from -1 to 1 in steps of 0.1, with the other settings fixed.
+
+    Returns
+    -------
+    ipywidgets.VBox
+
+    Examples
+    --------
+    >>> box = covariance_sandbox()
+    """
+    import ipywidgets as widgets
+
+    controls = {
+        "sigma_a": widgets.FloatSlider(value=sigma_a, min=0, max=2, step=0.1, description="σa"),
+        "sigma_b": widgets.FloatSlider(value=sigma_b, min=0, max=2, step=0.1, description="σb"),
+        "rho": widgets.FloatSlider(value=rho, min=-1, max=1, step=0.1, description="ρ"),
+        "eta": widgets.FloatLogSlider(value=eta, base=2, min=-2, max=5, step=0.5, description="LKJ η"),
+    }
+    for c in controls.values():
+        c.continuous_update = False
+
+    def draw(_):
+        return sandbox_figure(**{k: c.value for k, c in controls.items()})
+
+    if static_wanted(static):
+        grid = np.round(np.linspace(-1, 1, 21), 2)
+        return static_frames(lambda r: sandbox_figure(sigma_a=sigma_a, sigma_b=sigma_b, rho=float(r), eta=eta),
+                             grid, description="ρ", start=int(np.argmin(np.abs(grid - rho))),
+                             label=lambda r: f"ρ = {r:.1f}")
+    box = slider_figure(draw, controls["eta"])
+    for name, control in controls.items():
+        if name != "eta":
+            control.observe(lambda change: box.redraw(None), names="value")
+    box.children = (widgets.HBox(list(controls.values())[:2]), widgets.HBox(list(controls.values())[2:]),
                     box.children[1])
     return box

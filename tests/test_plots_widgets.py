@@ -75,3 +75,94 @@ def test_slider_figure_needs_callable():
 
     with pytest.raises(ValueError, match="draw must be callable"):
         widgets.slider_figure("not a function", ipywidgets.FloatSlider())
+
+
+@pytest.mark.parametrize("sigma_group, state", [(1e-4, "complete pooling, in effect"),
+                                                (0.31, "partial pooling"),
+                                                (1e3, "no pooling, in effect"),
+                                                (0.0, "complete pooling, in effect"),
+                                                (float("inf"), "no pooling, in effect")])
+def test_shrinkage_dial_figure_states(radon, sigma_group, state):
+    fig = widgets.shrinkage_dial_figure(radon, y="log_radon", group="county", sigma_group=sigma_group,
+                                        sigma=0.8, fitted=0.31)
+    assert state in fig._suptitle.get_text()
+
+
+def test_shrinkage_dial_survives_slider_ends(radon):
+    box = widgets.shrinkage_dial(radon, y="log_radon", group="county", sigma=0.8, fitted=0.31)
+    slider = box.children[0]
+    for value in (slider.min, slider.max):
+        slider.value = 10 ** value
+        assert len(box.children[1].outputs) == 1
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"fitted": 0}, "fitted must be positive"),
+    ({"sigma": -1}, "sigma must be positive"),
+    ({"y": "radon"}, "no column"),
+])
+def test_shrinkage_dial_bad_input(radon, kwargs, message):
+    args = {"y": "log_radon", "group": "county", "sigma": 0.8, "fitted": 0.31, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        widgets.shrinkage_dial(radon, **args)
+
+
+def test_plot_estimates_and_weights_bad_input(radon):
+    from course_lib import pooling
+
+    est = pooling.partial_pooling(radon, y="log_radon", group="county", sigma_group=0.3, sigma=0.8)
+    with pytest.raises(ValueError, match="label_groups"):
+        plots.plot_estimates_by_size(est, pooled=1.3, label_groups=["ATLANTIS"])
+    bare = est[["n", "weight"]].copy()
+    bare.attrs = {}
+    with pytest.raises(ValueError, match="attrs sigma"):
+        plots.plot_weights(bare)
+
+
+def test_plot_state_lines_and_statistic():
+    import numpy as np
+
+    from course_lib import simulate
+
+    votes = simulate.voting(n_states=5, rng=np.random.default_rng(1))
+    ax = plots.plot_state_lines(votes, votes["true_p"], points=True)
+    assert len(ax.lines) == 5
+    with pytest.raises(ValueError, match="one value per row"):
+        plots.plot_state_lines(votes, [0.5])
+    with pytest.raises(ValueError, match="non-empty dict"):
+        plots.plot_statistic(0.0, {})
+
+
+def test_static_frames_link_slider_and_stack():
+    import matplotlib.pyplot as plt
+
+    box = widgets.static_frames(lambda v: plt.figure(figsize=(1, 1)), [0.1, 1.0, 10.0], description="σ", start=1)
+    assert box.stack.selected_index == 1 and box.slider.value == 1
+    assert (box.slider.min, box.slider.max) == (0, 2)
+    assert box.page_bytes > 0 and all(len(img.value) > 0 for img in box.stack.children)
+    with pytest.raises(ValueError, match="values must hold"):
+        widgets.static_frames(lambda v: plt.figure(), [], description="x")
+    with pytest.raises(ValueError, match="start must be an index"):
+        widgets.static_frames(lambda v: plt.figure(), [1], description="x", start=3)
+    with pytest.raises(ValueError, match="draw must be callable"):
+        widgets.static_frames(None, [1], description="x")
+
+
+def test_static_wanted_reads_the_environment(monkeypatch):
+    monkeypatch.delenv(widgets.STATIC_ENV, raising=False)
+    assert widgets.static_wanted(None) is False
+    monkeypatch.setenv(widgets.STATIC_ENV, "1")
+    assert widgets.static_wanted(None) is True
+    assert widgets.static_wanted(False) is False
+    with pytest.raises(ValueError, match="static must be"):
+        widgets.static_wanted("yes")
+
+
+@pytest.mark.parametrize("make, frames, start", [
+    (lambda d: widgets.covariance_sandbox(static=True), 21, 3),
+    (lambda d: widgets.shrinkage_dial(d, y="log_radon", group="county", sigma=0.8, fitted=0.31, static=True), 21, 10),
+])
+def test_controls_have_a_static_form(radon, make, frames, start):
+    box = make(radon)
+    assert len(box.stack.children) == frames and box.stack.selected_index == start
+    assert "course-static-control" in box._dom_classes

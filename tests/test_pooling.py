@@ -143,3 +143,16 @@ def test_partial_pooling_beats_no_pooling_for_single_lizard_streams():
                                    rng=np.random.default_rng(7))
     assert errors.loc[1, "partial"] < errors.loc[1, "none"] - 0.08
     assert errors.loc[10, "partial"] == pytest.approx(errors.loc[10, "none"], rel=0.1)
+
+
+def test_reml_with_a_county_level_predictor(radon):
+    # Gelman and Hill (2007), section 12.6: 1.47, -0.67, 0.72; county sd 0.16, residual sd 0.76.
+    fit = pooling.reml(radon, y="log_radon", group="county", x=["floor", "log_uranium"])
+    assert fit.fixed.round(2).to_dict() == {"Intercept": 1.47, "floor": -0.67, "log_uranium": 0.72}
+    assert fit.sd.round(2).to_dict() == {"Intercept": 0.16, "Residual": 0.76}
+
+
+@pytest.mark.parametrize("x", [["floor", "floor"], [1, 2]])
+def test_reml_bad_predictor_list(radon, x):
+    with pytest.raises(ValueError, match="x must be a column name"):
+        pooling.reml(radon, y="log_radon", group="county", x=x)

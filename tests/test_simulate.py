@@ -65,3 +65,65 @@ def test_streams_bad_counts(n_per_stream, message, rng):
 def test_streams_bad_sigma_a(rng):
     with pytest.raises(ValueError, match="sigma_a must be non-negative"):
         simulate.streams(n_per_stream=[1], sigma_a=-0.1, rng=rng)
+
+
+def test_covariance_is_the_lessons_matrix():
+    assert simulate.covariance(1.0, 0.5, -0.7) == pytest.approx(np.array([[1.0, -0.35], [-0.35, 0.25]]))
+
+
+@pytest.mark.parametrize("rho", [-1.0, -0.8, 0.0, 0.5, 1.0])
+def test_correlated_effects_moments_including_the_ends(rho):
+    d = simulate.correlated_effects(n=20000, a=1.0, b=-1.0, sigma_a=2.0, sigma_b=0.5, rho=rho,
+                                    rng=np.random.default_rng(3))
+    assert np.isfinite(d.to_numpy()).all()
+    assert d["a"].std() == pytest.approx(2.0, rel=0.03)
+    assert d["b"].std() == pytest.approx(0.5, rel=0.03)
+    assert np.corrcoef(d["a"], d["b"])[0, 1] == pytest.approx(rho, abs=0.02)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"rho": 1.2}, "rho must lie in"),
+    ({"sigma_a": -1}, "sigma_a must be"),
+    ({"n": 0}, "n must be at least 1"),
+])
+def test_correlated_effects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        simulate.correlated_effects(**{"n": 5, "rng": np.random.default_rng(1), **kwargs})
+
+
+def test_cafes_design_and_truth():
+    d = simulate.cafes(rng=np.random.default_rng(1))
+    assert d.shape == (200, 5)
+    assert d.groupby("cafe")["afternoon"].agg(["sum", "size"]).eq([5, 10]).all().all()
+    assert d.attrs["truth"]["rho"] == -0.7 and d.attrs["truth"]["n_visits"] == 10
+    assert d.groupby("cafe")[["a_cafe", "b_cafe"]].nunique().eq(1).all().all()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_visits": 5}, "n_visits must be even"),
+    ({"rho": -2}, "rho must lie in"),
+    ({"sigma": -0.1}, "sigma must be"),
+])
+def test_cafes_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        simulate.cafes(rng=np.random.default_rng(1), **kwargs)
+
+
+def test_voting_shape_and_counts():
+    v = simulate.voting(rng=np.random.default_rng(2004))
+    assert v.shape == (250, 6)
+    assert (v["republican"] <= v["n"]).all() and (v["republican"] >= 0).all()
+    per_state = v.groupby("state")["n"].sum()
+    assert per_state.min() >= 50 and per_state.max() <= 600
+    assert list(v.attrs["truth"]["states"].columns) == ["wealth", "intercept", "slope"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"voters": (3, 10)}, "voters must satisfy"),
+    ({"voters": "many"}, "voters must be a pair"),
+    ({"n_states": 1}, "n_states must be at least 2"),
+    ({"sigma_slope": -1}, "sigma_slope must be"),
+])
+def test_voting_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        simulate.voting(rng=np.random.default_rng(1), **kwargs)

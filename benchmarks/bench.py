@@ -1,0 +1,261 @@
+"""Benchmarks of the book: model fits, chapter notebooks, the book build, widget redraws.
+
+Usage: ``python benchmarks/bench.py [--runs N] [--only models,notebooks,book,widgets]``
+(``make bench`` runs everything). Writes ``benchmarks/results.json`` and ``benchmarks/results.md``.
+Timings are medians over ``--runs`` runs, on whatever machine runs it.
+
+Models: each fit runs in a fresh Python process twice, so the first time includes building and
+compiling the model and the second is a refit; ESS/s is the smallest bulk ESS over the model's
+parameters divided by the refit's wall time; memory is the process's peak resident size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = Path(__file__).resolve().parent
+PY = sys.executable
+
+# Every model the book fits: (chapter, name, code that returns idata). `SAMPLER` is replaced.
+MODELS = {
+    "ch1 anoles partial pooling (Bambi)": """
+df = data.load("anoles")
+_, idata = models.fit("time ~ size + (1 | stream)", df, draws=2000, random_seed=1, SAMPLER_KW)""",
+    "ch2 classrooms binomial (Bambi)": """
+import bambi as bmb
+df = simulate.classrooms(rng=np.random.default_rng(2022))
+priors = {"Intercept": bmb.Prior("Normal", mu=0, sigma=1.5),
+          "1|classroom": bmb.Prior("Normal", mu=0, sigma=bmb.Prior("Exponential", lam=1))}
+_, idata = models.fit("p(passed, n_students) ~ 1 + (1 | classroom)", df, family="binomial", priors=priors,
+                      random_seed=1, SAMPLER_KW)""",
+    "ch3 radon intercepts (Bambi)": """
+_, idata = models.fit("log_radon ~ 1 + (1 | county)", data.load("radon"), random_seed=1, chains=4, SAMPLER_KW)""",
+    "ch3 radon floor + (floor | county) (Bambi)": """
+_, idata = models.fit("log_radon ~ floor + (floor | county)", data.load("radon"), random_seed=1, chains=4,
+                      draws=2000, tune=2000, SAMPLER_KW)""",
+    "ch3 radon correlated slopes (PyMC, LKJ)": """
+_, idata = models.correlated_slopes(data.load("radon"), y="log_radon", x="floor", group="county", chains=4,
+                                    draws=2000, tune=2000, target_accept=0.95, random_seed=1, sampler=SAMPLER)""",
+    "ch3 voting varying slopes (Bambi, binomial)": """
+votes = simulate.voting(rng=np.random.default_rng(2004))
+_, idata = models.fit("p(republican, n) ~ income + (income | state)", votes, family="binomial", random_seed=1,
+                      chains=4, draws=2000, tune=2000, SAMPLER_KW)""",
+    "ch4 cafes correlated (PyMC, LKJ)": """
+cafes = simulate.cafes(rng=np.random.default_rng(12))
+_, idata = models.correlated_slopes(cafes, y="wait", x="afternoon", group="cafe", intercept_prior=(5, 2),
+                                    slope_prior=(-1, 0.5), sd_rate=1.0, sigma_rate=1.0, chains=4, draws=2000,
+                                    tune=2000, target_accept=0.95, random_seed=1, sampler=SAMPLER)""",
+    "ch4 gapminder correlated (PyMC, LKJ, centred)": """
+gap = data.load("gapminder")
+gap["L"] = (gap["lifeExp"] - gap["lifeExp"].mean()) / 10
+gap["year_c"] = (gap["year"] - 1979.5) / 10
+_, idata = models.correlated_slopes(gap, y="L", x="year_c", group="country", intercept_prior=(0, 2),
+                                    slope_prior=(0, 2), sd_rate=1.0, sigma_rate=1.0, centered=True, chains=4,
+                                    draws=1000, tune=1000, random_seed=1, sampler=SAMPLER)""",
+    "ch5 exam (standLRT | school) (Bambi)": """
+_, idata = models.fit("normexam ~ standLRT + (standLRT | school)", data.load("exam"), random_seed=1, chains=4,
+                      draws=2000, tune=2000, SAMPLER_KW)""",
+    "ch5 exam correlated (PyMC, LKJ)": """
+_, idata = models.correlated_slopes(data.load("exam"), y="normexam", x="standLRT", group="school", chains=4,
+                                    draws=1000, tune=1000, random_seed=1, sampler=SAMPLER)""",
+}
+
+FIT_SCRIPT = """
+import json, resource, time, warnings, logging
+warnings.filterwarnings("ignore"); logging.disable(logging.WARNING)
+import numpy as np, arviz as az
+from course_lib import data, models, simulate
+out = {}
+for attempt in ("first", "refit"):
+    t = time.perf_counter()
+BODY
+    out[attempt] = time.perf_counter() - t
+s = az.summary(idata, kind="diagnostics", round_to="none")
+s = s[[not i.split("[")[0].endswith("__") and not i.startswith("z[") for i in s.index]]
+out["ess_bulk_min"] = float(s["ess_bulk"].min())
+out["r_hat_max"] = float(s["r_hat"].max())
+out["divergences"] = int(idata.sample_stats["diverging"].sum())
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("RESULT" + json.dumps(out))
+"""
+
+
+def bench_model(code: str, sampler: str) -> dict:
+    kw = 'inference_method="nutpie"' if sampler == "nutpie" else 'inference_method="pymc"'
+    body = code.strip().replace("SAMPLER_KW", kw).replace("SAMPLER", repr(sampler))
+    body = "\n".join("    " + line for line in body.splitlines())
+    script = FIT_SCRIPT.replace("BODY", body)
+    proc = subprocess.run([PY, "-c", script], cwd=ROOT, capture_output=True, text=True, env=os.environ.copy())
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")]
+    if not line:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "no output"}
+    return json.loads(line[0][6:])
+
+
+def median_of(runs: list[dict], key: str):
+    values = [r[key] for r in runs if key in r]
+    return statistics.median(values) if values else None
+
+
+def run_models(runs: int) -> dict:
+    results = {}
+    for name, code in MODELS.items():
+        for sampler in ("nutpie", "pymc"):
+            rs = [bench_model(code, sampler) for _ in range(runs)]
+            ok = [r for r in rs if "error" not in r]
+            entry = {"runs": len(ok), "errors": [r["error"] for r in rs if "error" in r]}
+            for key in ("first", "refit", "ess_bulk_min", "r_hat_max", "divergences", "peak_mb"):
+                entry[key] = median_of(ok, key)
+            if entry["refit"]:
+                entry["ess_per_s"] = entry["ess_bulk_min"] / entry["refit"]
+            results[f"{name} | {sampler}"] = entry
+            print(name, sampler, {k: (round(v, 2) if isinstance(v, float) else v) for k, v in entry.items()},
+                  flush=True)
+    return results
+
+
+def run_notebooks(runs: int) -> dict:
+    import nbformat
+    from nbclient import NotebookClient
+
+    results = {}
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        times = []
+        for _ in range(runs):
+            nb = nbformat.read(path, as_version=4)
+            t = time.perf_counter()
+            NotebookClient(nb, timeout=900, resources={"metadata": {"path": str(path.parent)}}).execute()
+            times.append(time.perf_counter() - t)
+        results[path.stem] = {"median_s": statistics.median(times), "runs": times}
+        print(path.stem, round(results[path.stem]["median_s"], 1), flush=True)
+    return results
+
+
+def _timed(cmd: str) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, shell=True, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def run_book(runs: int) -> dict:
+    cold = [_timed("rm -rf _build && make book") for _ in range(runs)]
+    warm = [_timed("make book") for _ in range(runs)]
+    test = _timed("make test")
+    out = {"book_cold_s": statistics.median(cold), "book_warm_s": statistics.median(warm), "make_test_s": test}
+    print(out, flush=True)
+    return out
+
+
+def run_widgets(repeats: int = 15) -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course_lib import data, widgets
+
+    anoles, radon = data.load("anoles"), data.load("radon")
+    draws = {
+        "ch1 pooling dial": lambda: widgets.dial_lines(anoles, y="time", group="stream", x="size", sigma_group=1.6,
+                                                       sigma=1.16),
+        "ch1 pooling dial (with figure)": None,
+        "ch2 shrinkage explorer": lambda: widgets.explorer_frame(a_bar=1.5, sigma=1.5, size_multiplier=1.0,
+                                                                 n_per_size=15, seed=2),
+        "ch3 radon dial": lambda: widgets.shrinkage_dial_figure(radon, y="log_radon", group="county",
+                                                                sigma_group=0.31, sigma=0.8),
+        "ch4 covariance sandbox": lambda: widgets.sandbox_figure(sigma_a=1.0, sigma_b=0.5, rho=-0.7, eta=2.0),
+    }
+    boxes = {
+        "ch1 pooling dial (with figure)": lambda: widgets.pooling_dial(anoles, y="time", group="stream", x="size",
+                                                                        sigma=1.16, fitted=1.65, static=False),
+        "ch2 shrinkage explorer (with figure)": lambda: widgets.shrinkage_explorer(static=False),
+        "ch3 radon dial (with figure)": lambda: widgets.shrinkage_dial(radon, y="log_radon", group="county",
+                                                                       sigma=0.8, fitted=0.31, static=False),
+        "ch4 covariance sandbox (with figure)": lambda: widgets.covariance_sandbox(static=False),
+    }
+    out = {}
+    for name, fn in draws.items():
+        if fn is None:
+            continue
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+            plt.close("all")
+        out[name + " (compute)"] = statistics.median(times) * 1000
+    for name, make in boxes.items():
+        box = make()
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            box.redraw(None) if "explorer" in name or "sandbox" in name else box.redraw(1.0)
+            times.append(time.perf_counter() - t)
+        out[name] = statistics.median(times) * 1000
+    for name, ms in out.items():
+        print(f"{name}: {ms:.1f} ms", flush=True)
+    return out
+
+
+def write_markdown(results: dict) -> None:
+    lines = ["# Benchmark results", "", f"Machine: {os.cpu_count()} cores; "
+             f"run {results.get('date', '')}. Medians over the runs shown. Regenerate with `make bench`.", ""]
+    if "models" in results:
+        lines += ["## Models", "", "| model | sampler | first fit (s) | refit (s) | min bulk ESS | ESS/s | "
+                  "max r_hat | divergences | peak MB |", "|---|---|---|---|---|---|---|---|---|"]
+        for key, e in results["models"].items():
+            name, sampler = key.split(" | ")
+            if e.get("refit") is None:
+                lines.append(f"| {name} | {sampler} | failed: {'; '.join(e['errors'])[:80]} | | | | | | |")
+                continue
+            lines.append(f"| {name} | {sampler} | {e['first']:.1f} | {e['refit']:.1f} | {e['ess_bulk_min']:.0f} | "
+                         f"{e['ess_per_s']:.0f} | {e['r_hat_max']:.3f} | {e['divergences']} | {e['peak_mb']:.0f} |")
+        lines.append("")
+    if "notebooks" in results:
+        total = sum(v["median_s"] for v in results["notebooks"].values())
+        lines += ["## Chapter notebooks (execution)", "", "| chapter | seconds |", "|---|---|"]
+        lines += [f"| {k} | {v['median_s']:.1f} |" for k, v in results["notebooks"].items()]
+        lines += [f"| **all** | **{total:.1f}** (budget 300) |", ""]
+    if "book" in results:
+        b = results["book"]
+        lines += ["## Book and tests", "", f"- `make book` cold (empty `_build`): {b['book_cold_s']:.0f} s",
+                  f"- `make book` warm (nothing changed): {b['book_warm_s']:.1f} s (budget 60 s)",
+                  f"- `make test` (with `.venv` present): {b['make_test_s']:.0f} s (budget 900 s)", ""]
+    if "widgets" in results:
+        lines += ["## Widget redraws", "", "| control | median ms |", "|---|---|"]
+        lines += [f"| {k} | {v:.1f} |" for k, v in results["widgets"].items()]
+        lines.append("")
+    (OUT / "results.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="models,notebooks,book,widgets")
+    args = parser.parse_args()
+    path = OUT / "results.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results["date"] = time.strftime("%Y-%m-%d")
+    parts = args.only.split(",")
+    if "widgets" in parts:
+        results["widgets"] = run_widgets()
+    if "models" in parts:
+        results["models"] = run_models(args.runs)
+    if "notebooks" in parts:
+        results["notebooks"] = run_notebooks(args.runs)
+    if "book" in parts:
+        results["book"] = run_book(max(1, args.runs // 2))
+    path.write_text(json.dumps(results, indent=1))
+    write_markdown(results)
+
+
+if __name__ == "__main__":
+    main()
