@@ -63,6 +63,7 @@ class Exercise:
     mistakes: Callable = lambda context: []
     kind: str = "number"
     needs: tuple = field(default_factory=tuple)
+    tolerance_note: str = "exact up to rounding (the answer is seeded and deterministic)"
 
     def check(self, answer, **context) -> Result:
         if answer is Ellipsis or answer is None:
@@ -86,6 +87,10 @@ class Exercise:
 
     def hint(self) -> str:
         return self.hint_text
+
+    def describe(self) -> str:
+        return (f"Exercise {self.key} ({self.level}): {self.question}\n"
+                f"Accepted: {self.tolerance_note}.")
 
 
 def _fmt(x: float) -> str:
@@ -266,6 +271,8 @@ def _ch2():
                  reference=lambda c: _posterior(c, "1|classroom_sigma")[0],
                  tolerance=lambda c: max(3 * _posterior(c, "1|classroom_sigma")[1], 1e-6),
                  hint_text="idata.posterior['1|classroom_sigma'].mean()",
+                 tolerance_note="within 3 Monte Carlo standard errors of the posterior mean of your idata "
+                                "(arviz.mcse, method 'mean')",
                  explain=lambda r: f"the posterior mean of sigma is {r:.3f}",
                  mistakes=lambda c: [(float(c["idata"].posterior["1|classroom_sigma"].median()),
                                       "this is the median; the question asks for the mean"),
@@ -324,6 +331,7 @@ def _ch3():
         Exercise("3.4", "hard", "The median predicted radon (pCi/L) for a basement in a new county, from the "
                                 "correlated model (pass idata=).",
                  reference=new_county_median, tolerance=tol_median,
+                 tolerance_note="within 3 Monte Carlo standard errors of mu_a in your idata, carried to pCi/L",
                  hint_text="for x = 0 the new-county prediction is centred on mu_a; convert from log radon",
                  explain=lambda r: f"about {r:.2f} pCi/L",
                  mistakes=lambda c: [(float(_posterior(c, "mu_a")[0]), "right value on the log scale: convert "
@@ -362,6 +370,8 @@ def _ch4():
         Exercise("4.3", "hard", "The posterior probability that rho < 0 in your cafe model (pass idata=).",
                  reference=lambda c: p_negative(c)[0], tolerance=lambda c: max(3 * p_negative(c)[1], 1e-3),
                  hint_text="the share of posterior draws of rho below 0",
+                 tolerance_note="within 3 Monte Carlo standard errors of the share of draws below 0 "
+                                "(sqrt(p(1-p)/ESS), ESS of the indicator), and at least 0.001",
                  explain=lambda r: f"P(rho < 0 | data) = {r:.3f}",
                  mistakes=lambda c: [(1 - p_negative(c)[0], "that is P(rho > 0); the question asks for rho < 0"),
                                      (float(c["idata"].posterior["rho"].mean()),
@@ -459,6 +469,18 @@ def check(key: str, answer, **context) -> Result:
         return exercise.check(answer, **context)
     except _Wrong as problem:
         return Result(False, f"not quite: {problem}")
+
+
+def describe(key: str) -> str:
+    """What exercise ``key`` asks and what its check accepts (its tolerance and why).
+
+    Examples
+    --------
+    >>> print(describe("4.1"))
+    Exercise 4.1 (easy): The covariance of a and b for sigma_a = 2, sigma_b = 0.1, rho = 0.3.
+    Accepted: exact up to rounding (the answer is seeded and deterministic).
+    """
+    return _get(key).describe()
 
 
 def hint(key: str) -> str:

@@ -63,18 +63,24 @@ def fit(formula: str, df: pd.DataFrame, *, family: str = "gaussian", priors: dic
     if not isinstance(formula, str) or "~" not in formula:
         raise ValueError(f"formula must be a string like 'y ~ x', got {formula!r}")
     _checks.frame("df", df, _formula_columns(formula, df))
-    draws, tune = _checks.integer("draws", draws), _checks.integer("tune", tune, minimum=0)
-    chains, cores = _checks.integer("chains", chains), _checks.integer("cores", cores)
-    if not 0 < _checks.finite("target_accept", target_accept) < 1:
-        raise ValueError(f"target_accept must lie in (0, 1), got {target_accept}")
-    if isinstance(random_seed, bool) or not isinstance(random_seed, numbers.Integral):
-        raise ValueError(f"random_seed must be an integer, got {random_seed!r}")
+    draws, tune, chains, cores = _sampler_args(draws, tune, chains, cores, target_accept, random_seed)
     import bambi as bmb
 
     model = bmb.Model(formula, df, family=family, priors=priors, noncentered=bool(noncentered))
     idata = model.fit(draws=draws, tune=tune, chains=chains, cores=cores, target_accept=target_accept,
                       random_seed=int(random_seed), progressbar=False, **kwargs)
     return model, idata
+
+
+def _sampler_args(draws, tune, chains, cores, target_accept, random_seed) -> tuple[int, int, int, int]:
+    """Check the sampler's arguments (each ValueError names its argument); return the four counts."""
+    draws, tune = _checks.integer("draws", draws), _checks.integer("tune", tune, minimum=0)
+    chains, cores = _checks.integer("chains", chains), _checks.integer("cores", cores)
+    if not 0 < _checks.finite("target_accept", target_accept) < 1:
+        raise ValueError(f"target_accept must lie in (0, 1), got {target_accept}")
+    if isinstance(random_seed, bool) or not isinstance(random_seed, numbers.Integral):
+        raise ValueError(f"random_seed must be an integer, got {random_seed!r}")
+    return draws, tune, chains, cores
 
 
 def _formula_columns(formula: str, df: pd.DataFrame) -> list[str]:
@@ -273,12 +279,7 @@ def correlated_slopes(df: pd.DataFrame, *, y: str, x: str, group: str, eta: floa
     y_values = _checks.numeric_column("df", df, y)
     x_values = _checks.numeric_column("df", df, x)
     eta = _checks.positive("eta", eta)
-    draws, tune = _checks.integer("draws", draws), _checks.integer("tune", tune, minimum=0)
-    chains, cores = _checks.integer("chains", chains), _checks.integer("cores", cores)
-    if not 0 < _checks.finite("target_accept", target_accept) < 1:
-        raise ValueError(f"target_accept must lie in (0, 1), got {target_accept}")
-    if isinstance(random_seed, bool) or not isinstance(random_seed, numbers.Integral):
-        raise ValueError(f"random_seed must be an integer, got {random_seed!r}")
+    draws, tune, chains, cores = _sampler_args(draws, tune, chains, cores, target_accept, random_seed)
     sampler = _checks.choice("sampler", sampler, {"pymc", "nutpie"})
     if len(df) < 3:
         raise ValueError(f"df must have at least 3 rows, got {len(df)}")

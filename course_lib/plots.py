@@ -116,10 +116,17 @@ def plot_group_lines(df: pd.DataFrame, lines: pd.DataFrame, *, x: str, y: str, g
 
 
 def _figure_legend(ax) -> None:
-    """One legend for the whole figure, below it, from the labelled artists of ``ax``."""
+    """One legend for the whole figure, from the labelled artists of ``ax``."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     handles, labels = ax.get_legend_handles_labels()
-    ax.figure.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
-                     bbox_to_anchor=(0.5, -0.06))
+    if isinstance(ax.figure.get_layout_engine(), ConstrainedLayoutEngine):
+        # Inside the figure, right of the panels: drawn even when the figure is rendered without
+        # a tight bounding box (the live controls' fast redraws).
+        ax.figure.legend(handles, labels, loc="outside right upper", frameon=False)
+    else:
+        ax.figure.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
+                         bbox_to_anchor=(0.5, -0.06))
 
 
 def _panels(n: int, axes, ncols: int) -> np.ndarray:

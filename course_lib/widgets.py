@@ -6,6 +6,7 @@ function from :mod:`course_lib.plots`; the heavy lifting is testable without a b
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -96,7 +97,7 @@ def static_frames(draw, values, *, description: str, start: int = 0, label=None,
     return box
 
 
-def slider_figure(draw, slider):
+def slider_figure(draw, slider, update=None):
     """Show ``draw(value)``'s figure under ``slider`` and redraw it whenever the slider moves.
 
     Parameters
@@ -105,6 +106,10 @@ def slider_figure(draw, slider):
         ``draw(value) -> matplotlib.figure.Figure``.
     slider : ipywidgets.ValueWidget
         Any widget with a ``value``.
+    update : callable, optional
+        ``update(fig, value)``: move the artists of the figure ``draw`` made to show ``value``.
+        With it the figure is drawn and laid out once, and each redraw only changes data and
+        renders (several times faster than a new figure); without it every redraw calls ``draw``.
 
     Returns
     -------
@@ -122,13 +127,24 @@ def slider_figure(draw, slider):
 
     if not callable(draw):
         raise ValueError(f"draw must be callable, got {type(draw).__name__}")
+    if update is not None and not callable(update):
+        raise ValueError(f"update must be callable or None, got {type(update).__name__}")
     out = widgets.Output()
+    kept = {}
 
     def redraw(value):
-        fig = draw(value)
+        fig = kept.get("fig")
+        if fig is not None:
+            update(fig, value)
+        else:
+            fig = draw(value)
+            plt.close(fig)  # out of pyplot's hands (no duplicate inline display); still renders
+            if update is not None:
+                fig.canvas.draw()  # lay out once; later redraws keep this layout
+                fig.set_layout_engine("none")
+                kept["fig"] = fig
         out.outputs = ()
-        out.append_display_data(figure_png(fig))
-        plt.close(fig)
+        out.append_display_data(figure_png(fig, tight=update is None))
 
     slider.observe(lambda change: redraw(change["new"]), names="value")
     box = widgets.VBox([slider, out])
@@ -137,8 +153,11 @@ def slider_figure(draw, slider):
     return box
 
 
-def figure_png(fig, dpi=None):
+def figure_png(fig, dpi=None, tight: bool = True):
     """The figure as a PNG ``IPython.display.Image`` (works in a kernel and outside one).
+
+    ``tight=False`` skips the tight bounding box (a second layout pass) for figures whose layout
+    is already fixed.
 
     Examples
     --------
@@ -150,7 +169,7 @@ def figure_png(fig, dpi=None):
     from IPython.display import Image
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi or fig.dpi, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi or fig.dpi, bbox_inches="tight" if tight else None)
     return Image(data=buffer.getvalue(), format="png")
 
 
@@ -210,9 +229,22 @@ def pooling_dial(df: pd.DataFrame, *, y: str, group: str, x: str, sigma: float, 
                                 f"(weight of own data {table.attrs['weight_range']})", fontsize=10)
         return axes[0].figure
 
+    partial_colour = matplotlib.colors.to_rgba(plots.METHOD_COLORS["partial"])
+
+    def update(fig, sigma_group):
+        # Move each panel's partial-pooling line and population-mean line; the rest stays.
+        table = dial_lines(df, y=y, group=group, x=x, sigma_group=sigma_group, sigma=sigma)
+        for ax, row in zip(fig.axes, table.itertuples()):
+            ax.lines[0].set_ydata([table.attrs["mu"]] * 2)
+            for line in ax.lines:
+                if matplotlib.colors.to_rgba(line.get_color()) == partial_colour:
+                    line.set_ydata(row.intercept + row.slope * np.asarray(line.get_xdata()))
+        fig._suptitle.set_text(f"σ_{group} = {sigma_group:.3g}: partial pooling "
+                               f"(weight of own data {table.attrs['weight_range']})")
+
     if static_wanted(static):
         return _static_log_grid(draw, fitted, decades, f"σ_{group}")
-    return slider_figure(draw, slider)
+    return slider_figure(draw, slider, update=update)
 
 
 def _static_log_grid(draw, fitted, decades, name):
@@ -282,13 +314,47 @@ def shrinkage_dial_figure(df: pd.DataFrame, *, y: str, group: str, sigma_group: 
     plots.plot_estimates_by_size(est, pooled=est.attrs["mu"], ax=left, label_groups=label_groups)
     left.set_ylabel(y)
     plots.plot_weights(est, ax=right)
+    fig.suptitle(_dial_title(est, group, fitted), fontsize=10)
+    return fig
+
+
+def _dial_title(est, group, fitted):
     w = est["weight"]
     state = ("complete pooling, in effect" if w.max() < 0.01 else
              "no pooling, in effect" if w.min() > 0.99 else "partial pooling")
     fitted_text = f" (fitted: {fitted:.3g})" if fitted is not None else ""
-    fig.suptitle(f"σ_{group} = {sigma_group:.3g}{fitted_text}: {state}; weights {w.min():.2f} to {w.max():.2f}",
-                 fontsize=10)
-    return fig
+    return (f"σ_{group} = {est.attrs['sigma_group']:.3g}{fitted_text}: {state}; "
+            f"weights {w.min():.2f} to {w.max():.2f}")
+
+
+def shrinkage_dial_update(fig, df: pd.DataFrame, *, y: str, group: str, sigma_group: float, sigma: float,
+                          fitted: float | None = None) -> None:
+    """Move the artists of a :func:`shrinkage_dial_figure` to ``sigma_group`` (same data, same order).
+
+    Examples
+    --------
+    >>> from course_lib import data
+    >>> d = data.load("radon")
+    >>> fig = shrinkage_dial_figure(d, y="log_radon", group="county", sigma_group=0.31, sigma=0.8)
+    >>> shrinkage_dial_update(fig, d, y="log_radon", group="county", sigma_group=0.0, sigma=0.8)
+    >>> "complete pooling" in fig._suptitle.get_text()
+    True
+    """
+    est = pooling.partial_pooling(df, y=y, group=group, sigma_group=sigma_group, sigma=sigma)
+    left, right = fig.axes
+    joins, own, shrunk = left.collections[:3]
+    xs, own_y = own.get_offsets()[:, 0], own.get_offsets()[:, 1]
+    new = est["intercept"].to_numpy()
+    shrunk.set_offsets(np.column_stack([xs, new]))
+    joins.set_segments([[(x, a), (x, b)] for x, a, b in zip(xs, own_y, new)])
+    left.lines[0].set_ydata([est.attrs["mu"]] * 2)
+    for artist in [*right.lines, *right.collections, *right.texts]:
+        artist.remove()
+    limits = right.get_xlim(), right.get_ylim()
+    plots.plot_weights(est, ax=right)
+    right.set_xlim(*limits[0])
+    right.set_ylim(*limits[1])
+    fig._suptitle.set_text(_dial_title(est, group, fitted))
 
 
 def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted: float,
@@ -337,9 +403,12 @@ def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted
         return shrinkage_dial_figure(df, y=y, group=group, sigma_group=sigma_group, sigma=sigma,
                                      fitted=fitted, label_groups=label_groups)
 
+    def update(fig, sigma_group):
+        shrinkage_dial_update(fig, df, y=y, group=group, sigma_group=sigma_group, sigma=sigma, fitted=fitted)
+
     if static_wanted(static):
         return _static_log_grid(draw, fitted, decades, f"σ_{group}")
-    return slider_figure(draw, slider)
+    return slider_figure(draw, slider, update=update)
 
 
 def explorer_frame(*, a_bar: float, sigma: float, size_multiplier: float, n_per_size: int,
@@ -457,12 +526,21 @@ def sandbox_figure(*, sigma_a: float, sigma_b: float, rho: float, eta: float, n:
     >>> "singular" in fig._suptitle.get_text()
     True
     """
+    fig, _ = plt.subplots(1, 2, figsize=(9, 3.8), width_ratios=[1.2, 1], layout="constrained")
+    sandbox_update(fig, sigma_a=sigma_a, sigma_b=sigma_b, rho=rho, eta=eta, n=n, seed=seed)
+    return fig
+
+
+def sandbox_update(fig, *, sigma_a: float, sigma_b: float, rho: float, eta: float, n: int = 1000, seed: int = 1):
+    """Redraw the two panels of a :func:`sandbox_figure` in place (its layout is kept)."""
     from . import simulate
 
     cov = simulate.covariance(sigma_a, sigma_b, rho)
     draws = simulate.correlated_effects(n=n, sigma_a=sigma_a, sigma_b=sigma_b, rho=rho,
                                         rng=np.random.default_rng(_checks.integer("seed", seed, minimum=0)))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), width_ratios=[1.2, 1], layout="constrained")
+    left, right = fig.axes
+    left.cla()
+    right.cla()
     plots.plot_draws(draws, ax=left)
     reach = 3.2 * max(sigma_a, sigma_b, 0.1)
     left.set(xlim=(-reach, reach), ylim=(-reach, reach), aspect="equal")
@@ -474,7 +552,6 @@ def sandbox_figure(*, sigma_a: float, sigma_b: float, rho: float, eta: float, n:
     note = "singular covariance: every draw on one line" if singular else "Σ = " + np.array2string(
         cov, precision=2, suppress_small=True).replace("\n", "")
     fig.suptitle(f"σa = {sigma_a:.2g}, σb = {sigma_b:.2g}, ρ = {rho:.2f}: {note}", fontsize=10)
-    return fig
 
 
 def covariance_sandbox(*, sigma_a: float = 1.0, sigma_b: float = 0.5, rho: float = -0.7, eta: float = 2.0,
@@ -507,12 +584,15 @@ def covariance_sandbox(*, sigma_a: float = 1.0, sigma_b: float = 0.5, rho: float
     def draw(_):
         return sandbox_figure(**{k: c.value for k, c in controls.items()})
 
+    def update(fig, _):
+        sandbox_update(fig, **{k: c.value for k, c in controls.items()})
+
     if static_wanted(static):
         grid = np.round(np.linspace(-1, 1, 21), 2)
         return static_frames(lambda r: sandbox_figure(sigma_a=sigma_a, sigma_b=sigma_b, rho=float(r), eta=eta),
                              grid, description="ρ", start=int(np.argmin(np.abs(grid - rho))),
                              label=lambda r: f"ρ = {r:.1f}")
-    box = slider_figure(draw, controls["eta"])
+    box = slider_figure(draw, controls["eta"], update=update)
     for name, control in controls.items():
         if name != "eta":
             control.observe(lambda change: box.redraw(None), names="value")

@@ -109,3 +109,11 @@ def test_hint_and_result_display():
     assert "rho" in exercises.hint("4.1")
     result = exercises.check("4.1", 0.06)
     assert repr(result).startswith("correct") and "font-weight" in result._repr_html_()
+
+
+def test_every_exercise_states_its_tolerance():
+    for key, exercise in exercises.EXERCISES.items():
+        text = exercises.describe(key)
+        assert text.startswith(f"Exercise {key} ({exercise.level})") and "Accepted:" in text
+        if exercise.needs:
+            assert "Monte Carlo" in exercise.tolerance_note
