@@ -351,15 +351,25 @@ def plot_weights(estimates: pd.DataFrame, *, ax=None):
     curve = np.ones_like(grid) if np.isinf(sigma_group) else grid * sigma_group**2 / (grid * sigma_group**2 + sigma**2)
     ax.plot(grid, curve, color=METHOD_COLORS["partial"], lw=1.5)
     ax.scatter(estimates["n"], estimates["weight"], color=METHOD_COLORS["partial"], s=14, zorder=3)
-    if 0 < sigma_group < np.inf:
-        half = sigma**2 / sigma_group**2
-        if grid[0] <= half <= grid[-1]:
-            ax.axvline(half, color="0.6", ls=":", lw=1)
-            ax.annotate(f"n = σ²/σ_group² = {half:.3g}\n(half weight)", (half, 0.5), xytext=(5, -25),
-                        textcoords="offset points", fontsize=8)
+    # The n at which a group gets half weight, n = sigma² / sigma_group²: always created (hidden
+    # when off the axis) so that a live control can move it.
+    line = ax.axvline(1.0, color="0.6", ls=":", lw=1)
+    note = ax.annotate("", (1.0, 0.5), xytext=(5, -25), textcoords="offset points", fontsize=8)
+    _place_half_weight(line, note, sigma, sigma_group, grid[0], grid[-1])
     ax.set_xscale("log")
     ax.set(xlabel="n_j (log scale)", ylabel="weight on own mean  w_j", ylim=(-0.03, 1.03))
     return ax
+
+
+def _place_half_weight(line, note, sigma, sigma_group, lo, hi) -> None:
+    half = sigma**2 / sigma_group**2 if 0 < sigma_group < np.inf else np.nan
+    shown = bool(lo <= half <= hi)
+    line.set_visible(shown)
+    note.set_visible(shown)
+    if shown:
+        line.set_xdata([half, half])
+        note.xy = (half, 0.5)
+        note.set_text(f"n = σ²/σ_group² = {half:.3g}\n(half weight)")
 
 
 def plot_state_lines(df: pd.DataFrame, p, *, x: str = "income", group: str = "state", color_by: str = "wealth",

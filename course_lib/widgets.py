@@ -6,6 +6,8 @@ function from :mod:`course_lib.plots`; the heavy lifting is testable without a b
 
 from __future__ import annotations
 
+import io
+
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -134,23 +136,55 @@ def slider_figure(draw, slider, update=None):
 
     def redraw(value):
         fig = kept.get("fig")
-        if fig is not None:
-            update(fig, value)
-        else:
+        if fig is None:
             fig = draw(value)
             plt.close(fig)  # out of pyplot's hands (no duplicate inline display); still renders
+            png = figure_png(fig, tight=update is None)
             if update is not None:
-                fig.canvas.draw()  # lay out once; later redraws keep this layout
-                fig.set_layout_engine("none")
+                fig.set_layout_engine("none")  # keep the layout of that first draw
                 kept["fig"] = fig
+        else:
+            png = _blit(fig, update(fig, value), kept)
         out.outputs = ()
-        out.append_display_data(figure_png(fig, tight=update is None))
+        out.append_display_data(png)
 
     slider.observe(lambda change: redraw(change["new"]), names="value")
     box = widgets.VBox([slider, out])
     box.redraw = redraw
     redraw(slider.value)
     return box
+
+
+def _blit(fig, changed, kept):
+    """Render ``fig`` after an update: only the ``changed`` artists are drawn, over a cached image of
+    everything else (axes, ticks, labels, the data that does not move), then encoded as PNG.
+
+    The first call draws the figure once without the changed artists and keeps that background.
+    If ``changed`` is not a list (the update changed something else), the whole figure is rendered.
+    """
+    from IPython.display import Image
+    from PIL import Image as PILImage
+
+    if not isinstance(changed, list):
+        kept.pop("ids", None)  # the background is stale
+        for artist in fig.findobj(lambda a: a.get_animated()):
+            artist.set_animated(False)
+        return figure_png(fig, tight=False)
+    canvas = fig.canvas
+    if [id(a) for a in changed] != kept.get("ids"):
+        for artist in changed:
+            artist.set_animated(True)
+        canvas.draw()
+        kept["background"] = canvas.copy_from_bbox(fig.bbox)
+        kept["ids"] = [id(a) for a in changed]
+    canvas.restore_region(kept["background"])
+    for artist in changed:
+        fig.draw_artist(artist)
+    width, height = canvas.get_width_height(physical=True)
+    image = PILImage.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    return Image(data=buffer.getvalue(), format="png")
 
 
 def figure_png(fig, dpi=None, tight: bool = True):
@@ -234,13 +268,17 @@ def pooling_dial(df: pd.DataFrame, *, y: str, group: str, x: str, sigma: float, 
     def update(fig, sigma_group):
         # Move each panel's partial-pooling line and population-mean line; the rest stays.
         table = dial_lines(df, y=y, group=group, x=x, sigma_group=sigma_group, sigma=sigma)
+        changed = [fig._suptitle]
         for ax, row in zip(fig.axes, table.itertuples()):
             ax.lines[0].set_ydata([table.attrs["mu"]] * 2)
+            changed.append(ax.lines[0])
             for line in ax.lines:
                 if matplotlib.colors.to_rgba(line.get_color()) == partial_colour:
                     line.set_ydata(row.intercept + row.slope * np.asarray(line.get_xdata()))
+                    changed.append(line)
         fig._suptitle.set_text(f"σ_{group} = {sigma_group:.3g}: partial pooling "
                                f"(weight of own data {table.attrs['weight_range']})")
+        return changed
 
     if static_wanted(static):
         return _static_log_grid(draw, fitted, decades, f"σ_{group}")
@@ -328,15 +366,16 @@ def _dial_title(est, group, fitted):
 
 
 def shrinkage_dial_update(fig, df: pd.DataFrame, *, y: str, group: str, sigma_group: float, sigma: float,
-                          fitted: float | None = None) -> None:
-    """Move the artists of a :func:`shrinkage_dial_figure` to ``sigma_group`` (same data, same order).
+                          fitted: float | None = None) -> list:
+    """Move the artists of a :func:`shrinkage_dial_figure` to ``sigma_group`` (same data, same order);
+    return the artists it changed (the axes and their limits stay as they are).
 
     Examples
     --------
     >>> from course_lib import data
     >>> d = data.load("radon")
     >>> fig = shrinkage_dial_figure(d, y="log_radon", group="county", sigma_group=0.31, sigma=0.8)
-    >>> shrinkage_dial_update(fig, d, y="log_radon", group="county", sigma_group=0.0, sigma=0.8)
+    >>> changed = shrinkage_dial_update(fig, d, y="log_radon", group="county", sigma_group=0.0, sigma=0.8)
     >>> "complete pooling" in fig._suptitle.get_text()
     True
     """
@@ -347,14 +386,18 @@ def shrinkage_dial_update(fig, df: pd.DataFrame, *, y: str, group: str, sigma_gr
     new = est["intercept"].to_numpy()
     shrunk.set_offsets(np.column_stack([xs, new]))
     joins.set_segments([[(x, a), (x, b)] for x, a, b in zip(xs, own_y, new)])
-    left.lines[0].set_ydata([est.attrs["mu"]] * 2)
-    for artist in [*right.lines, *right.collections, *right.texts]:
-        artist.remove()
-    limits = right.get_xlim(), right.get_ylim()
-    plots.plot_weights(est, ax=right)
-    right.set_xlim(*limits[0])
-    right.set_ylim(*limits[1])
+    pooled = left.lines[0]
+    pooled.set_ydata([est.attrs["mu"]] * 2)
+    curve, half = right.lines[0], right.lines[1]
+    grid = np.asarray(curve.get_xdata())
+    curve.set_ydata(np.ones_like(grid) if np.isinf(sigma_group)
+                    else grid * sigma_group**2 / (grid * sigma_group**2 + sigma**2))
+    points = right.collections[0]
+    points.set_offsets(np.column_stack([est["n"].to_numpy(float), est["weight"].to_numpy()]))
+    note = right.texts[0]
+    plots._place_half_weight(half, note, sigma, sigma_group, grid[0], grid[-1])
     fig._suptitle.set_text(_dial_title(est, group, fitted))
+    return [joins, shrunk, pooled, curve, half, points, note, fig._suptitle]
 
 
 def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted: float,
@@ -404,7 +447,8 @@ def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted
                                      fitted=fitted, label_groups=label_groups)
 
     def update(fig, sigma_group):
-        shrinkage_dial_update(fig, df, y=y, group=group, sigma_group=sigma_group, sigma=sigma, fitted=fitted)
+        return shrinkage_dial_update(fig, df, y=y, group=group, sigma_group=sigma_group, sigma=sigma,
+                                     fitted=fitted)
 
     if static_wanted(static):
         return _static_log_grid(draw, fitted, decades, f"σ_{group}")
@@ -531,14 +575,39 @@ def sandbox_figure(*, sigma_a: float, sigma_b: float, rho: float, eta: float, n:
     return fig
 
 
-def sandbox_update(fig, *, sigma_a: float, sigma_b: float, rho: float, eta: float, n: int = 1000, seed: int = 1):
-    """Redraw the two panels of a :func:`sandbox_figure` in place (its layout is kept)."""
+def sandbox_update(fig, *, sigma_a: float, sigma_b: float, rho: float, eta: float, n: int = 1000,
+                   seed: int = 1):
+    """Redraw a :func:`sandbox_figure` in place (its layout is kept).
+
+    When only ``rho`` changed since the last call, the draws, ellipses, fitted line, marker and title
+    move and the list of those artists is returned (the axes stay as they are); otherwise both
+    panels are redrawn and None is returned.
+    """
     from . import simulate
 
     cov = simulate.covariance(sigma_a, sigma_b, rho)
     draws = simulate.correlated_effects(n=n, sigma_a=sigma_a, sigma_b=sigma_b, rho=rho,
                                         rng=np.random.default_rng(_checks.integer("seed", seed, minimum=0)))
     left, right = fig.axes
+    singular = abs(np.linalg.det(cov)) < 1e-12
+    note = "singular covariance: every draw on one line" if singular else "Σ = " + np.array2string(
+        cov, precision=2, suppress_small=True).replace("\n", "")
+    title = f"σa = {sigma_a:.2g}, σb = {sigma_b:.2g}, ρ = {rho:.2f}: {note}"
+    fixed = (sigma_a, sigma_b, eta, n, seed)
+    if getattr(fig, "_sandbox_fixed", None) == fixed:
+        left.collections[0].set_offsets(draws[["a", "b"]].to_numpy())
+        contours = left.lines[:-1]
+        for line, prob in zip(contours, (0.5, 0.89)):
+            pts = plots.ellipse_points(sigma_a=sigma_a, sigma_b=sigma_b, rho=rho, prob=prob)
+            line.set_data(pts[:, 0], pts[:, 1])
+        fit = left.lines[-1]
+        if np.ptp(draws["a"]) > 0:
+            slope, intercept = np.polyfit(draws["a"], draws["b"], 1)
+            grid = np.array([draws["a"].min(), draws["a"].max()])
+            fit.set_data(grid, intercept + slope * grid)
+        right.lines[1].set_xdata([rho, rho])
+        fig._suptitle.set_text(title)
+        return [left.collections[0], *contours, fit, right.lines[1], fig._suptitle]
     left.cla()
     right.cla()
     plots.plot_draws(draws, ax=left)
@@ -548,10 +617,9 @@ def sandbox_update(fig, *, sigma_a: float, sigma_b: float, rho: float, eta: floa
     right.plot(grid, plots.lkj_correlation_density(grid, eta), color="black")
     right.axvline(rho, color="#d62728", lw=1.5)
     right.set(xlabel="ρ", ylabel="prior density", title=f"LKJ({eta:.3g}) prior on ρ", xlim=(-1, 1), ylim=(0, None))
-    singular = abs(np.linalg.det(cov)) < 1e-12
-    note = "singular covariance: every draw on one line" if singular else "Σ = " + np.array2string(
-        cov, precision=2, suppress_small=True).replace("\n", "")
-    fig.suptitle(f"σa = {sigma_a:.2g}, σb = {sigma_b:.2g}, ρ = {rho:.2f}: {note}", fontsize=10)
+    fig.suptitle(title, fontsize=10)
+    fig._sandbox_fixed = fixed if len(left.lines) == 3 else None  # in-place needs both contours and the line
+    return None
 
 
 def covariance_sandbox(*, sigma_a: float = 1.0, sigma_b: float = 0.5, rho: float = -0.7, eta: float = 2.0,
@@ -585,7 +653,7 @@ def covariance_sandbox(*, sigma_a: float = 1.0, sigma_b: float = 0.5, rho: float
         return sandbox_figure(**{k: c.value for k, c in controls.items()})
 
     def update(fig, _):
-        sandbox_update(fig, **{k: c.value for k, c in controls.items()})
+        return sandbox_update(fig, **{k: c.value for k, c in controls.items()})
 
     if static_wanted(static):
         grid = np.round(np.linspace(-1, 1, 21), 2)

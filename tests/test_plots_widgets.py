@@ -166,3 +166,28 @@ def test_controls_have_a_static_form(radon, make, frames, start):
     box = make(radon)
     assert len(box.stack.children) == frames and box.stack.selected_index == start
     assert "course-static-control" in box._dom_classes
+
+
+def _png(box):
+    return box.children[-1].outputs[0]["data"]["image/png"]
+
+
+def test_live_redraws_move_the_figure_and_repeat_exactly(radon):
+    box = widgets.shrinkage_dial(radon, y="log_radon", group="county", sigma=0.8, fitted=0.31, static=False)
+    box.redraw(0.05)
+    low = _png(box)
+    box.redraw(3.0)
+    high = _png(box)
+    box.redraw(0.05)
+    assert low != high and _png(box) == low
+
+
+def test_sandbox_redraw_in_place_and_after_a_new_sigma():
+    box = widgets.covariance_sandbox(static=False)
+    rho, sigma_a = box.children[1].children[0], box.children[0].children[0]
+    rho.value = 0.5
+    first = _png(box)
+    sigma_a.value = 2.0  # new axes limits: a full redraw
+    rho.value = -0.5
+    rho.value = 0.5
+    assert _png(box) != first and box.children[-1].outputs
