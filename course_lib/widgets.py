@@ -169,7 +169,9 @@ def _blit(fig, changed, kept):
         kept.pop("ids", None)  # the background is stale
         for artist in fig.findobj(lambda a: a.get_animated()):
             artist.set_animated(False)
-        return figure_png(fig, tight=False)
+        png = figure_png(fig, tight=False)
+        fig.set_layout_engine("none")  # keep the layout of this full render
+        return png
     canvas = fig.canvas
     if [id(a) for a in changed] != kept.get("ids"):
         for artist in changed:
@@ -527,30 +529,67 @@ def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: in
     for c in controls.values():
         c.continuous_update = False
 
-    def draw(_, **fixed):
-        frame = explorer_frame(**{k: c.value for k, c in controls.items()} | fixed)
-        fig, axes = plt.subplots(2, 4, figsize=(12, 5.5), layout="constrained", sharey="row")
+    def settings(**fixed):
+        return {k: c.value for k, c in controls.items()} | fixed
+
+    def plot_frame(fig, axes, frame):
+        for legend in list(fig.legends):
+            legend.remove()
         plots.plot_classroom_panels(frame, columns={"p_none": "no pooling", "p_partial": "partial pooling"},
                                     global_mean=frame.attrs["global_mean"], axes=axes[0])
         plots.plot_classroom_panels(frame, columns={"error_none": "no pooling", "error_partial": "partial pooling"},
                                     ylabel="absolute error", axes=axes[1])
         fig.legends[1].remove()
-        mae = frame[["error_none", "error_partial"]].mean()
-        fig.suptitle(f"mean absolute error: no pooling {mae['error_none']:.3f}, "
-                     f"partial pooling {mae['error_partial']:.3f}", fontsize=10)
+        axes[0, 0].set_ylim(-0.03, 1.03)  # fixed, so that a redraw only moves the points
+        axes[1, 0].set_ylim(-0.02, 1.0)
+        fig._explorer_rooms = frame["classroom"].to_numpy().copy()
+        return _explorer_title(fig, frame)
+
+    def draw(_, **fixed):
+        frame = explorer_frame(**settings(**fixed))
+        fig, axes = plt.subplots(2, 4, figsize=(12, 5.5), layout="constrained", sharey="row")
+        plot_frame(fig, axes, frame)
         return fig
+
+    def update(fig, _):
+        frame = explorer_frame(**settings())
+        axes = np.asarray(fig.axes).reshape(2, 4)
+        if not np.array_equal(frame["classroom"].to_numpy(), fig._explorer_rooms):
+            for ax in axes.ravel():  # a new number of classrooms: new panels' contents, new layout
+                ax.cla()
+            fig.set_layout_engine("constrained")
+            plot_frame(fig, axes, frame)
+            return None
+        changed = [_explorer_title(fig, frame)]
+        sizes = sorted(frame["n_students"].unique())
+        for row, columns in enumerate([("p_none", "p_partial"), ("error_none", "error_partial")]):
+            for ax, size in zip(axes[row], sizes):
+                here = frame[frame["n_students"] == size]
+                for points, column in zip(ax.collections, columns):
+                    points.set_offsets(np.column_stack([here["classroom"], here[column]]))
+                    changed.append(points)
+                if row == 0:
+                    ax.lines[0].set_ydata([frame.attrs["global_mean"]] * 2)
+                    changed.append(ax.lines[0])
+        return changed
 
     if static_wanted(static):
         grid = np.arange(0, 4.01, 0.25)
         return static_frames(lambda v: draw(None, sigma=float(v)), grid, description="sigma",
                              start=int(np.argmin(np.abs(grid - sigma))), label=lambda v: f"true sigma = {v:.2f}")
-    box = slider_figure(draw, controls["seed"])
+    box = slider_figure(draw, controls["seed"], update=update)
     for name, control in controls.items():
         if name != "seed":
             control.observe(lambda change: box.redraw(None), names="value")
     box.children = (widgets.HBox(list(controls.values())[:3]), widgets.HBox(list(controls.values())[3:]),
                     box.children[1])
     return box
+
+
+def _explorer_title(fig, frame):
+    mae = frame[["error_none", "error_partial"]].mean()
+    return fig.suptitle(f"mean absolute error: no pooling {mae['error_none']:.3f}, "
+                        f"partial pooling {mae['error_partial']:.3f}", fontsize=10)
 
 
 def sandbox_figure(*, sigma_a: float, sigma_b: float, rho: float, eta: float, n: int = 1000, seed: int = 1):
