@@ -254,7 +254,7 @@ def correlated_slopes(df: pd.DataFrame, *, y: str, x: str, group: str, eta: floa
     random_seed : int
         Sampler seed.
     sampler : {"nutpie", "pymc"}, default "nutpie"
-        NUTS implementation; nutpie was the faster on every model in the book (see ``benchmarks/``).
+        NUTS implementation; nutpie had the higher ESS per second on every model in the book (see ``benchmarks/``).
     centered : bool, default False
         Centred or non-centred group effects (see above).
 
