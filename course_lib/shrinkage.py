@@ -195,3 +195,56 @@ def error_table(df: pd.DataFrame, *, estimates=("p_none", "p_partial"), truth: s
     _checks.frame("df", df, [*estimates, truth, size])
     errors = df[list(estimates)].sub(df[truth], axis=0).abs()
     return errors.groupby(df[size]).mean()
+
+
+class PairCache:
+    """Partial pooling on a *fixed* hyper-grid, remembering each (passed, n) pair's integrals.
+
+    :func:`partial_pooling` centres its grid on each data set's pooled proportion, so nothing can be
+    reused between data sets. Here the grid is fixed (``a_bar`` in [-7, 7], ``sigma`` in (0, 6/rate]),
+    so a classroom's marginal likelihood and conditional mean on it depend only on its
+    ``(passed, n)``; they are computed once and reused. With class sizes 5, 10, 25 and 35 there are
+    only 79 possible pairs, so after a few simulations every redraw of the shrinkage explorer is a
+    lookup and a weighted sum. The answer is the same model's posterior mean, on a different grid:
+    it agrees with :func:`partial_pooling` to a few thousandths.
+
+    Examples
+    --------
+    >>> cache = PairCache()
+    >>> cache.partial_pooling([5, 0, 3], [5, 5, 5])["p_partial"].between(0, 1).all()
+    np.True_
+    """
+
+    def __init__(self, *, a_bar_sd: float = 1.5, sigma_rate: float = 1.0, a_points: int = 57,
+                 sigma_points: int = 40):
+        self.a_bar_sd = _checks.positive("a_bar_sd", a_bar_sd)
+        self.sigma_rate = _checks.positive("sigma_rate", sigma_rate)
+        a_values = np.linspace(-7.0, 7.0, _checks.integer("a_points", a_points, minimum=5))
+        s_values = np.linspace(0.0, 6.0 / self.sigma_rate, _checks.integer("sigma_points", sigma_points, minimum=5) + 1)[1:]
+        self.a_grid, self.s_grid = np.meshgrid(a_values, s_values, indexing="ij")
+        self.log_prior = -0.5 * (self.a_grid / self.a_bar_sd) ** 2 - self.sigma_rate * self.s_grid
+        self._pairs: dict = {}
+
+    def _integrals(self, passed: np.ndarray, n: np.ndarray):
+        keys = list(zip(passed.tolist(), n.tolist()))
+        missing = sorted({k for k in keys if k not in self._pairs})
+        if missing:
+            mp = np.array([k[0] for k in missing], dtype=float)
+            mn = np.array([k[1] for k in missing], dtype=float)
+            log_marginal, means = _quadrature(mp, mn, self.a_grid[..., None], self.s_grid[..., None])
+            for i, key in enumerate(missing):
+                self._pairs[key] = (log_marginal[..., i], means[..., i])
+        return keys
+
+    def partial_pooling(self, passed, n_students) -> pd.DataFrame:
+        """As :func:`partial_pooling` (same columns and ``attrs``), on the fixed grid."""
+        passed, n = _counts(passed, n_students)
+        keys = self._integrals(passed, n)
+        log_post = self.log_prior + sum(self._pairs[k][0] for k in keys)
+        weight = np.exp(log_post - log_post.max())
+        weight /= weight.sum()
+        means = {k: float(np.sum(weight * self._pairs[k][1])) for k in set(keys)}
+        out = pd.DataFrame({"p_partial": [means[k] for k in keys], "p_none": passed / n})
+        out.attrs.update(a_bar=float(np.sum(weight * self.a_grid)), sigma=float(np.sum(weight * self.s_grid)),
+                         global_mean=float(np.sum(weight * expit(self.a_grid))))
+        return out

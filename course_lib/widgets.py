@@ -458,7 +458,7 @@ def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted
 
 
 def explorer_frame(*, a_bar: float, sigma: float, size_multiplier: float, n_per_size: int,
-                   seed: int, base_sizes=(5, 10, 25, 35)) -> pd.DataFrame:
+                   seed: int, base_sizes=(5, 10, 25, 35), cache=None) -> pd.DataFrame:
     """One setting of the shrinkage explorer: simulate classrooms, estimate, score.
 
     Parameters
@@ -473,6 +473,9 @@ def explorer_frame(*, a_bar: float, sigma: float, size_multiplier: float, n_per_
         Seed of the simulation.
     base_sizes : sequence of int
         Class sizes before the multiplier.
+    cache : course_lib.shrinkage.PairCache, optional
+        Estimate on its fixed grid, reusing integrals between calls (what the live explorer does);
+        default :func:`course_lib.shrinkage.partial_pooling`.
 
     Returns
     -------
@@ -491,7 +494,10 @@ def explorer_frame(*, a_bar: float, sigma: float, size_multiplier: float, n_per_
     sizes = np.maximum(1, np.round(np.asarray(base_sizes) * multiplier)).astype(int)
     sim = simulate.classrooms(a_bar=a_bar, sigma=sigma, n_students=sizes, n_per_size=n_per_size,
                               rng=np.random.default_rng(_checks.integer("seed", seed, minimum=0)))
-    est = shrinkage.partial_pooling(sim["passed"], sim["n_students"])
+    if cache is None:
+        est = shrinkage.partial_pooling(sim["passed"], sim["n_students"])
+    else:
+        est = cache.partial_pooling(sim["passed"], sim["n_students"])
     out = sim.join(est)
     out["error_none"] = (out["p_none"] - out["true_p"]).abs()
     out["error_partial"] = (out["p_partial"] - out["true_p"]).abs()
@@ -529,8 +535,12 @@ def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: in
     for c in controls.values():
         c.continuous_update = False
 
+    from . import shrinkage
+
+    cache = shrinkage.PairCache()  # every (passed, n) integral computed once per explorer
+
     def settings(**fixed):
-        return {k: c.value for k, c in controls.items()} | fixed
+        return {k: c.value for k, c in controls.items()} | {"cache": cache} | fixed
 
     def plot_frame(fig, axes, frame):
         for legend in list(fig.legends):

@@ -117,3 +117,26 @@ def test_shrinkage_explorer_redraws_at_every_slider_end():
         for value in (control.min, control.max):
             control.value = value if control.description != "× class size" else 2.0**value
             assert len(out.outputs) == 1 and "image/png" in out.outputs[0]["data"]
+
+
+def test_pair_cache_agrees_with_the_centred_grid_and_reuses_its_integrals():
+    cache = shrinkage.PairCache()
+    for seed in range(5):
+        d = simulate.classrooms(rng=np.random.default_rng(seed))
+        a = shrinkage.partial_pooling(d["passed"], d["n_students"])
+        b = cache.partial_pooling(d["passed"], d["n_students"])
+        # the same model on two grids: both within their discretisation error (about 0.02 at worst)
+        assert np.abs(a["p_partial"] - b["p_partial"]).max() < 0.03
+        assert abs(a.attrs["global_mean"] - b.attrs["global_mean"]) < 0.01
+        assert (b["p_none"] == a["p_none"]).all()
+    pairs = len(cache._pairs)
+    assert pairs <= 79  # class sizes 5, 10, 25, 35 allow 6 + 11 + 26 + 36 pairs
+    again = cache.partial_pooling(d["passed"], d["n_students"])
+    assert len(cache._pairs) == pairs and again.equals(b)
+
+
+def test_pair_cache_bad_input():
+    with pytest.raises(ValueError, match="a_points must be at least 5"):
+        shrinkage.PairCache(a_points=2)
+    with pytest.raises(ValueError, match="passed"):
+        shrinkage.PairCache().partial_pooling([6], [5])
