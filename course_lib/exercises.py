@@ -167,7 +167,9 @@ class _Wrong(Exception):
 
 
 def _radon_weight(n, sd):
-    return (n / sd["Residual"] ** 2) / (n / sd["Residual"] ** 2 + 1 / sd["Intercept"] ** 2)
+    from . import pooling
+
+    return float(pooling.weights(n, sigma_group=sd["Intercept"], sigma=sd["Residual"]))
 
 
 def _beta_tail(eta, cut):

@@ -348,8 +348,9 @@ def plot_weights(estimates: pd.DataFrame, *, ax=None):
         _, ax = plt.subplots(figsize=(4, 4))
     n_max = max(2.0, float(estimates["n"].max()) * 1.5)
     grid = np.geomspace(0.7, n_max, 200)
-    curve = np.ones_like(grid) if np.isinf(sigma_group) else grid * sigma_group**2 / (grid * sigma_group**2 + sigma**2)
-    ax.plot(grid, curve, color=METHOD_COLORS["partial"], lw=1.5)
+    from .pooling import weights
+
+    ax.plot(grid, weights(grid, sigma_group=sigma_group, sigma=sigma), color=METHOD_COLORS["partial"], lw=1.5)
     ax.scatter(estimates["n"], estimates["weight"], color=METHOD_COLORS["partial"], s=14, zorder=3)
     # The n at which a group gets half weight, n = sigma² / sigma_group²: always created (hidden
     # when off the axis) so that a live control can move it.

@@ -112,10 +112,7 @@ def partial_pooling(df: pd.DataFrame, *, y: str, group: str, sigma_group: float,
     sigma = _checks.positive("sigma", sigma)
     stats = group_summary(df, y=y, group=group, x=x)
     n = stats["n"].to_numpy(float)
-    if np.isinf(sigma_group):
-        weight = np.ones_like(n)
-    else:
-        weight = n * sigma_group**2 / (n * sigma_group**2 + sigma**2)
+    weight = weights(n, sigma_group=sigma_group, sigma=sigma)
     mu, slope = _gls(stats, weight, has_x=x is not None)
     x_mean = stats["x_mean"].to_numpy() if x is not None else 0.0
     own = stats["y_mean"].to_numpy() - slope * x_mean
@@ -125,6 +122,23 @@ def partial_pooling(df: pd.DataFrame, *, y: str, group: str, sigma_group: float,
     out["slope"] = slope
     out.attrs.update(mu=float(mu), slope=float(slope), sigma_group=sigma_group, sigma=sigma)
     return out
+
+
+def weights(n, *, sigma_group: float, sigma: float) -> np.ndarray:
+    """Each group's weight on its own mean, ``w = (n / sigma**2) / (n / sigma**2 + 1 / sigma_group**2)``.
+
+    The precision of the group's data against the precision of the population: 0 for
+    ``sigma_group = 0`` (complete pooling), 1 for ``sigma_group = inf`` (no pooling).
+
+    Examples
+    --------
+    >>> weights([1, 4], sigma_group=0.5, sigma=1.0).tolist()
+    [0.2, 0.5]
+    """
+    n = np.asarray(n, dtype=float)
+    if np.isinf(sigma_group):
+        return np.ones_like(n)
+    return n * sigma_group**2 / (n * sigma_group**2 + sigma**2)
 
 
 def _gls(stats: pd.DataFrame, weight: np.ndarray, *, has_x: bool) -> tuple[float, float]:

@@ -392,8 +392,7 @@ def shrinkage_dial_update(fig, df: pd.DataFrame, *, y: str, group: str, sigma_gr
     pooled.set_ydata([est.attrs["mu"]] * 2)
     curve, half = right.lines[0], right.lines[1]
     grid = np.asarray(curve.get_xdata())
-    curve.set_ydata(np.ones_like(grid) if np.isinf(sigma_group)
-                    else grid * sigma_group**2 / (grid * sigma_group**2 + sigma**2))
+    curve.set_ydata(pooling.weights(grid, sigma_group=sigma_group, sigma=sigma))
     points = right.collections[0]
     points.set_offsets(np.column_stack([est["n"].to_numpy(float), est["weight"].to_numpy()]))
     note = right.texts[0]
