@@ -275,7 +275,7 @@ def _ch2():
                  hint_text="idata.posterior['1|classroom_sigma'].mean()",
                  tolerance_note="within 3 Monte Carlo standard errors of the posterior mean of your idata "
                                 "(arviz.mcse, method 'mean')",
-                 explain=lambda r: f"the posterior mean of sigma is {r:.3f}",
+                 explain=lambda r: f"the posterior mean of sigma is about {r:.1f}",
                  mistakes=lambda c: [(float(c["idata"].posterior["1|classroom_sigma"].median()),
                                       "this is the median; the question asks for the mean"),
                                      (1.0, "that is the prior mean (Exponential(1)); use the posterior")],
@@ -335,7 +335,7 @@ def _ch3():
                  reference=new_county_median, tolerance=tol_median,
                  tolerance_note="within 3 Monte Carlo standard errors of mu_a in your idata, carried to pCi/L",
                  hint_text="for x = 0 the new-county prediction is centred on mu_a; convert from log radon",
-                 explain=lambda r: f"about {r:.2f} pCi/L",
+                 explain=lambda r: f"about {r:.1f} pCi/L",
                  mistakes=lambda c: [(float(_posterior(c, "mu_a")[0]), "right value on the log scale: convert "
                                                                       "to pCi/L with exp"),
                                      (float(np.exp(_posterior(c, "mu_a")[0] + 0.5 * float(
@@ -374,7 +374,7 @@ def _ch4():
                  hint_text="the share of posterior draws of rho below 0",
                  tolerance_note="within 3 Monte Carlo standard errors of the share of draws below 0 "
                                 "(sqrt(p(1-p)/ESS), ESS of the indicator), and at least 0.001",
-                 explain=lambda r: f"P(rho < 0 | data) = {r:.3f}",
+                 explain=lambda r: f"P(rho < 0 | data) is about {r:.2f}",
                  mistakes=lambda c: [(1 - p_negative(c)[0], "that is P(rho > 0); the question asks for rho < 0"),
                                      (float(c["idata"].posterior["rho"].mean()),
                                       "that is the posterior mean of rho, not a probability")],

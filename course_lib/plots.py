@@ -11,8 +11,11 @@ import pandas as pd
 
 from . import _checks
 
-#: Colour of each pooling method, used by every chapter.
-METHOD_COLORS = {"complete": "#7f7f7f", "none": "#d95f02", "partial": "#1b9e77", "truth": "#000000"}
+#: Colour of each pooling method, used by every figure of the book: grey, vermillion and blue from
+#: the Okabe-Ito palette, which readers with any common colour-vision deficiency can tell apart.
+METHOD_COLORS = {"complete": "#7f7f7f", "none": "#D55E00", "partial": "#0072B2", "truth": "#000000"}
+#: The colours' names, for prose and captions.
+METHOD_COLOR_NAMES = {"complete": "grey", "none": "vermillion (orange-red)", "partial": "blue", "truth": "black"}
 METHOD_LABELS = {"complete": "complete pooling", "none": "no pooling", "partial": "partial pooling",
                  "truth": "truth"}
 

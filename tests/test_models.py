@@ -85,3 +85,37 @@ def test_fit_bad_input_fails_before_pymc(anoles, formula, kwargs, message):
     kwargs.setdefault("random_seed", 1)
     with pytest.raises(ValueError, match=message):
         models.fit(formula, anoles, **kwargs)
+
+
+def test_diagnostics_is_a_table_a_reader_can_read():
+    table = models.diagnostics({"a": _idata([0.0] * 4), "b": _idata([0.0] * 4, seed=1)})
+    assert list(table.index) == ["a", "b"]
+    assert list(table.columns) == ["largest r_hat", "smallest bulk ESS", "smallest tail ESS", "divergences", "draws"]
+    assert (table["largest r_hat"] < 1.01).all() and (table["draws"] == 2000).all()
+
+
+@pytest.mark.parametrize("chains, match", [
+    (dict(chain_means=[0.0, 0.0, 3.0, 3.0]), "did not converge for \\['bad'\\]"),
+    (dict(chain_means=[0.0] * 4, diverging=2), "did not converge for \\['bad'\\]"),
+    (dict(chain_means=[0.0] * 2, n=50), "did not converge for \\['bad'\\]"),
+])
+def test_diagnostics_raises_on_a_broken_fit(chains, match):
+    with pytest.raises(models.ConvergenceError, match=match):
+        models.diagnostics({"good": _idata([0.0] * 4), "bad": _idata(**chains)})
+
+
+def test_diagnostics_needs_idata():
+    with pytest.raises(ValueError, match="fits\\['x'\\] must be an InferenceData"):
+        models.diagnostics({"x": {"mu": [1, 2]}})
+    with pytest.raises(ValueError, match="fits must hold"):
+        models.diagnostics({})
+
+
+def test_sampler_seed_adds_the_offset(monkeypatch):
+    monkeypatch.setenv(models.SEED_OFFSET, "1000")
+    assert models.sampler_seed(7) == 1007
+    monkeypatch.setenv(models.SEED_OFFSET, "x")
+    with pytest.raises(ValueError, match=models.SEED_OFFSET):
+        models.sampler_seed(7)
+    with pytest.raises(ValueError, match="random_seed"):
+        models.sampler_seed(1.5)

@@ -23,7 +23,7 @@ def test_chapter_is_in_the_toc_executed_and_checked(path):
     assert f"chapters/{path.stem}" in (ROOT / "_toc.yml").read_text()
     code = _code_cells(path)
     assert all(c["execution_count"] is not None for c in code), "run the notebook before saving it"
-    assert any("NBVAL_CHECK_OUTPUT" in "".join(c["source"]) for c in code)
+    assert any("nbval-check-output" in c["metadata"].get("tags", []) for c in code), "no output is checked"
     assert not any(o["output_type"] == "error" for c in code for o in c["outputs"])
 
 
@@ -32,3 +32,14 @@ def test_chapter_stores_its_figures(path):
     # A kernel started with MPLBACKEND=Agg shows no figures at all; the book would be blank.
     pngs = sum("image/png" in o.get("data", {}) for c in _code_cells(path) for o in c["outputs"])
     assert pngs >= 3
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_harness_stays_off_the_page(path):
+    """Checks are cell tags, never comments a reader would see; no cell shows a bare True/False."""
+    for c in _code_cells(path):
+        source = "".join(c["source"])
+        assert "NBVAL" not in source, f"use the cell tags nbval-check-output / nbval-ignore-output:\n{source}"
+        for o in c["outputs"]:
+            text = "".join(o.get("data", {}).get("text/plain", ""))
+            assert text.strip() not in ("True", "False"), f"a bare {text.strip()} under:\n{source}"

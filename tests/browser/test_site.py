@@ -1,4 +1,7 @@
-"""The built site as readers meet it, in headless Chromium (Debian's, driven by Playwright).
+"""The built site as readers meet it, in headless Chromium or Chrome, driven by Playwright.
+
+The browser is found by ``tests/find_browser.py``: ``$COURSE_BROWSER``, else ``chromium``,
+``chromium-browser``, ``google-chrome``... on ``PATH``; with none, the tests fail saying how to install one.
 
 Run after the book is built (``make test`` does: ``test-book`` then ``test-browser``). Every page:
 no JavaScript errors, no failed requests, no request leaving the site; every widget renders; on each
@@ -11,6 +14,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import sys
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,13 +23,19 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from find_browser import BrowserNotFound, find_browser  # noqa: E402
+
 SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
 CHAPTERS = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "chapters").glob("*.html"))
-PAGES = ["index.html", "intro.html", *CHAPTERS]
+PAGES = ["index.html", "intro.html", "using.html", "glossary.html", *CHAPTERS]
 
-pytestmark = pytest.mark.skipif(not (SITE / "index.html").exists(), reason="build the site first (make book)")
+
+
+def test_the_site_is_built():
+    assert (SITE / "index.html").exists(), f"no site in {SITE}: build it first (make book, or make test-book)"
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +57,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does")
+    try:
+        executable = find_browser()
+    except BrowserNotFound as error:
+        pytest.fail(str(error))
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+        b = p.chromium.launch(executable_path=executable, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run", "--disable-quic"])
         yield b
