@@ -16,8 +16,8 @@ BOOK_ENV := COURSE_STATIC_WIDGETS=1
 # their seeds), so the checked posterior outputs are shown to hold for other chains than the stored
 # ones, as they must on another machine. `make test TEST_SEED_OFFSET=0` uses the stored seeds.
 TEST_SEED_OFFSET ?= 1000
-# PyTensor's compiled C code is kept here, so a second run does not compile again.
-export PYTENSOR_FLAGS ?= base_compiledir=$(CURDIR)/.cache/pytensor
+# PyTensor keeps the C code it compiles for each model in its own cache (~/.pytensor), shared by
+# every clone, so a model is compiled once per machine, not once per clone or run.
 
 .PHONY: help setup book student bench test test-lib test-notebooks test-book test-browser lab clean
 

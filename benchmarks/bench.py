@@ -248,9 +248,11 @@ CHOICES = """## Choices, from these measurements
 - **Draws**: 4 chains; 1,000 draws where 1,000 reach r_hat < 1.01 and bulk ESS >= 400 for every
   parameter (checked after every fit in the book), 2,000 (and `target_accept=0.95`) where they did
   not (radon random slopes, the binomial voting models, cafes). No model lost convergence.
-- **Compile caches**: PyTensor's C cache lives in `.cache/pytensor` (the Makefile sets it), so a
-  refit in a new process skips compilation; nutpie compiles with numba in every new process
-  (the "first fit" column).
+- **Compile caches**: PyTensor's C cache is its default, `~/.pytensor`, shared by every clone on a
+  machine, so a model is compiled once per machine: a refit in a new process or a new clone skips
+  compilation. (It was `.cache/pytensor` inside each clone until 2026-11-24, which made every fresh
+  clone compile every model again: a cold `make test-book` took 935 s, against about 165 s of
+  execution when warm.) nutpie compiles with numba in every new process (the "first fit" column).
 - **Widgets**: live controls lay the figure out once and *blit* the artists that move over a cached
   background (`widgets.slider_figure(..., update=...)`); a full matplotlib redraw took 70-450 ms.
   The shrinkage explorer also re-estimates 60 classrooms on every move (63 ms on the chapter's
