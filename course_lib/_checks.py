@@ -68,6 +68,13 @@ def frame(name: str, value, columns=()) -> pd.DataFrame:
 
 def numeric_column(name: str, df: pd.DataFrame, column: str) -> np.ndarray:
     """Return ``df[column]`` as a float array, or raise if it is not numeric and finite."""
+    frame(name, df)
+    try:
+        present = column in df.columns
+    except TypeError:
+        present = False
+    if not present:
+        raise ValueError(f"{name} has no column {column!r}; it has {list(df.columns)}")
     values = df[column]
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         raise ValueError(f"{name}: column {column!r} must be numeric, got dtype {values.dtype}")
@@ -79,6 +86,34 @@ def numeric_column(name: str, df: pd.DataFrame, column: str) -> np.ndarray:
 
 def choice(name: str, value, options) -> str:
     """Return ``value`` if it is one of ``options``, or raise."""
-    if value not in options:
+    try:
+        known = value in options
+    except TypeError:  # an unhashable value (a list, a frame) is not an option either
+        known = False
+    if not known:
         raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")
     return value
+
+
+def idata(name: str, value):
+    """Return ``value`` if it is an InferenceData-like object with a posterior, or raise."""
+    if not hasattr(value, "posterior"):
+        raise ValueError(f"{name} must be an arviz InferenceData with a posterior, got {type(value).__name__}")
+    return value
+
+
+def mapping(name: str, value) -> dict:
+    """Return ``value`` if it is a non-empty dict, or raise."""
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"{name} must be a non-empty dict, got {type(value).__name__}")
+    return value
+
+
+def path(name: str, value):
+    """Return ``value`` as a pathlib.Path if it is a str or path, or raise."""
+    import os
+    from pathlib import Path
+
+    if not isinstance(value, (str, os.PathLike)):
+        raise ValueError(f"{name} must be a folder path (str or pathlib.Path), got {type(value).__name__}")
+    return Path(value)

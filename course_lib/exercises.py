@@ -447,7 +447,7 @@ EXERCISES: dict[str, Exercise] = {e.key: e for e in (*_ch1(), *_ch2(), *_ch3(), 
 
 
 def _get(key) -> Exercise:
-    if key not in EXERCISES:
+    if not isinstance(key, str) or key not in EXERCISES:
         raise ValueError(f"key must be an exercise number like '3.1'; known: {', '.join(EXERCISES)}; got {key!r}")
     return EXERCISES[key]
 

@@ -260,7 +260,8 @@ def posterior_mean(idata, name: str) -> np.ndarray:
     --------
     >>> posterior_mean(idata, "size")  # doctest: +SKIP
     """
-    if name not in idata.posterior:
+    _checks.idata("idata", idata)
+    if not isinstance(name, str) or name not in idata.posterior:
         raise ValueError(f"name {name!r} is not in the posterior; it has {list(idata.posterior.data_vars)}")
     return idata.posterior[name].mean(("chain", "draw")).to_numpy()
 
@@ -292,6 +293,10 @@ def side_by_side(idatas: dict, classical: dict) -> pd.DataFrame:
     """
     import arviz as az
 
+    _checks.mapping("idatas", idatas)
+    _checks.mapping("classical", classical)
+    for name, idata in idatas.items():
+        _checks.idata(f"idatas[{name!r}]", idata)
     if set(idatas) != set(classical):
         raise ValueError(f"idatas and classical must name the same models, got {sorted(idatas)} "
                          f"and {sorted(classical)}")

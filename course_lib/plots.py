@@ -135,7 +135,8 @@ def _figure_legend(ax) -> None:
 def _panels(n: int, axes, ncols: int) -> np.ndarray:
     if axes is None:
         nrows = int(np.ceil(n / ncols))
-        _, axes = plt.subplots(nrows, min(ncols, n), figsize=(2.2 * min(ncols, n), 2.1 * nrows),
+        # About 1.55 inches a column: five columns fit the site's 750-pixel text width unscaled.
+        _, axes = plt.subplots(nrows, min(ncols, n), figsize=(1.55 * min(ncols, n), 1.75 * nrows),
                                sharex=True, sharey=True, squeeze=False, layout="constrained")
     axes = np.asarray(axes).ravel()
     if axes.size < n:
@@ -210,7 +211,8 @@ def plot_passes(df: pd.DataFrame, *, ax=None):
 
 
 def plot_classroom_panels(df: pd.DataFrame, *, columns, global_mean: float | None = None,
-                          ylabel: str = "probability of passing", axes=None):
+                          ylabel: str = "probability of passing", axes=None,
+                          global_label: str = "pass rate of the median classroom"):
     """One panel per class size; in each, the chosen columns against the classroom number.
 
     Parameters
@@ -220,11 +222,14 @@ def plot_classroom_panels(df: pd.DataFrame, *, columns, global_mean: float | Non
     columns : dict of str to str
         Column name to legend label, e.g. ``{"p_none": "no pooling", "p_partial": "partial pooling"}``.
     global_mean : float, optional
-        Draws a dashed horizontal line there (the estimated global mean).
+        Draws a black dashed horizontal line there (e.g. the estimated pass rate of the median
+        classroom, expit of a_bar).
     ylabel : str
         Label of the y axes.
     axes : array of Axes, optional
-        One per class size; default a new 2 x 2 grid (for four sizes).
+        One per class size; default a new 2 x 2 grid (for four sizes) sharing its y axis.
+    global_label : str
+        Legend label of the dashed line.
 
     Returns
     -------
@@ -236,12 +241,13 @@ def plot_classroom_panels(df: pd.DataFrame, *, columns, global_mean: float | Non
     >>> len(plot_classroom_panels(d, columns={"p": "raw"}))
     2
     """
+    _checks.mapping("columns", columns)
     _checks.frame("df", df, ["classroom", "n_students", *columns])
     sizes = sorted(df["n_students"].unique())
     if axes is None:
         ncols = 2 if len(sizes) > 1 else 1
-        _, axes = plt.subplots(int(np.ceil(len(sizes) / ncols)), ncols, figsize=(9, 5.5),
-                               squeeze=False, layout="constrained")
+        _, axes = plt.subplots(int(np.ceil(len(sizes) / ncols)), ncols, figsize=(8, 5.5),
+                               squeeze=False, sharey=True, layout="constrained")
     axes = np.asarray(axes).ravel()
     if axes.size < len(sizes):
         raise ValueError(f"axes must hold at least {len(sizes)} panels (one per class size), got {axes.size}")
@@ -252,7 +258,7 @@ def plot_classroom_panels(df: pd.DataFrame, *, columns, global_mean: float | Non
         for col, label in columns.items():
             ax.scatter(here["classroom"], here[col], s=20, alpha=0.8, label=label, color=colors.get(col))
         if global_mean is not None:
-            ax.axhline(global_mean, color="C3", ls="--", lw=1, label="estimated global mean")
+            ax.axhline(global_mean, color="black", ls="--", lw=1, label=global_label)
         ax.set_title(f"classrooms of {size} students", fontsize=10)
         ax.set(xlabel="classroom", ylabel=ylabel)
     for ax in axes[len(sizes):]:
@@ -607,7 +613,8 @@ def lkj_correlation_density(rho, eta: float) -> np.ndarray:
     return beta.pdf((rho + 1) / 2, eta, eta) / 2
 
 
-def plot_slope_shrinkage(table: pd.DataFrame, *, pooled: float, ax=None, clip=None, size_scale: float = 1.5):
+def plot_slope_shrinkage(table: pd.DataFrame, *, pooled: float, ax=None, clip=None, size_scale: float = 1.5,
+                         reference_label: str = "complete pooling", ylabel: str = "groups, sorted by their own slope"):
     """Each group's no-pooling slope (open circle) joined to its partial-pooling slope (filled),
     one row per group, sorted by the no-pooling slope, against the pooled slope (a vertical line).
 
@@ -620,6 +627,8 @@ def plot_slope_shrinkage(table: pd.DataFrame, *, pooled: float, ax=None, clip=No
     ax : matplotlib.axes.Axes, optional
     clip : (float, float), optional
         Horizontal limits; groups outside are drawn at the edge with an arrow and their value.
+    reference_label, ylabel : str
+        Legend label of the vertical line at ``pooled``, and the y axis label.
     size_scale : float
         Marker area per observation (markers are sized by ``n``).
 
@@ -656,7 +665,7 @@ def plot_slope_shrinkage(table: pd.DataFrame, *, pooled: float, ax=None, clip=No
     ax.scatter(none, rows, s=size, facecolor="white", edgecolor=METHOD_COLORS["none"], label=METHOD_LABELS["none"],
                zorder=3)
     ax.scatter(t["partial"], rows, s=size, color=METHOD_COLORS["partial"], label=METHOD_LABELS["partial"], zorder=4)
-    ax.axvline(pooled, color="black", lw=1.2, label=METHOD_LABELS["complete"])
-    ax.set(yticks=[], ylabel="groups, sorted by their own slope", xlabel="slope")
+    ax.axvline(pooled, color="black", lw=1.2, label=reference_label)
+    ax.set(yticks=[], ylabel=ylabel, xlabel="slope")
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     return ax

@@ -197,6 +197,53 @@ def error_table(df: pd.DataFrame, *, estimates=("p_none", "p_partial"), truth: s
     return errors.groupby(df[size]).mean()
 
 
+def replicate_errors(*, n_sims: int, a_bar: float, sigma: float, n_students=(5, 10, 25, 35),
+                     n_per_size: int = 15, rng: np.random.Generator, a_bar_sd: float = 1.5,
+                     sigma_rate: float = 1.0) -> pd.DataFrame:
+    """Simulate ``n_sims`` schools and measure each estimator's error against the truth.
+
+    Each school is :func:`course_lib.simulate.classrooms`; it is estimated by no pooling (raw
+    proportions) and by :func:`partial_pooling`. One row per school and class size.
+
+    Parameters
+    ----------
+    n_sims : int
+        Number of simulated schools.
+    a_bar, sigma, n_students, n_per_size :
+        The simulation's truth and design, as in :func:`course_lib.simulate.classrooms`.
+    rng : numpy.random.Generator
+    a_bar_sd, sigma_rate : float
+        The estimator's priors, as in :func:`partial_pooling`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``sim``, ``n_students``, ``error_none`` and ``error_partial`` (mean absolute errors
+        of the classrooms of that size) and ``difference`` (``error_none - error_partial``:
+        positive where partial pooling did better).
+
+    Examples
+    --------
+    >>> t = replicate_errors(n_sims=2, a_bar=1.5, sigma=1.5, n_per_size=3, rng=np.random.default_rng(1))
+    >>> t.shape
+    (8, 5)
+    """
+    from . import simulate
+
+    n_sims = _checks.integer("n_sims", n_sims)
+    rng = _checks.rng(rng)
+    rows = []
+    for sim in range(n_sims):
+        df = simulate.classrooms(a_bar=a_bar, sigma=sigma, n_students=n_students, n_per_size=n_per_size, rng=rng)
+        fast = partial_pooling(df["passed"], df["n_students"], a_bar_sd=a_bar_sd, sigma_rate=sigma_rate)
+        df = df.assign(p_none=df["passed"] / df["n_students"], p_partial=fast["p_partial"].to_numpy())
+        table = error_table(df).rename(columns={"p_none": "error_none", "p_partial": "error_partial"})
+        rows.append(table.reset_index().assign(sim=sim))
+    out = pd.concat(rows, ignore_index=True)
+    out["difference"] = out["error_none"] - out["error_partial"]
+    return out[["sim", "n_students", "error_none", "error_partial", "difference"]]
+
+
 class PairCache:
     """Partial pooling on a *fixed* hyper-grid, remembering each (passed, n) pair's integrals.
 

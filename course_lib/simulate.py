@@ -53,11 +53,13 @@ def single_stream(*, n: int = 100, a: float = 3.0, b: float = 0.5, sigma: float 
 
 
 def streams(*, n_per_stream, a_bar: float = 5.0, sigma_a: float = 1.5, b: float = 0.5,
-            sigma: float = 1.0, rng: np.random.Generator) -> pd.DataFrame:
+            sigma: float = 1.0, size_between: float = 0.0, rng: np.random.Generator) -> pd.DataFrame:
     """Simulate the varying-intercepts stream model.
 
-    ``a_j ~ Normal(a_bar, sigma_a)`` for each stream, ``size ~ Normal(0, 1)``, and
-    ``time ~ Normal(a_stream[i] + b * size, sigma)``.
+    ``a_j ~ Normal(a_bar, sigma_a)`` for each stream, ``size ~ Normal(m_j, 1)`` and
+    ``time ~ Normal(a_stream[i] + b * size, sigma)``, where a stream's mean size is
+    ``m_j = -size_between * (a_j - a_bar) / sigma_a``: with ``size_between > 0`` the streams with
+    long dives have small lizards, so size and stream are confounded as in the anole data.
 
     Parameters
     ----------
@@ -69,6 +71,9 @@ def streams(*, n_per_stream, a_bar: float = 5.0, sigma_a: float = 1.5, b: float 
         Common slope on size.
     sigma : float, default 1.0
         Residual standard deviation, positive.
+    size_between : float, default 0
+        How far (in sds of size) a stream one ``sigma_a`` above the mean intercept has its mean
+        size below 0; 0 draws size independently of stream.
     rng : numpy.random.Generator
         Source of randomness.
 
@@ -93,17 +98,19 @@ def streams(*, n_per_stream, a_bar: float = 5.0, sigma_a: float = 1.5, b: float 
     a_bar, b = _checks.finite("a_bar", a_bar), _checks.finite("b", b)
     sigma_a = _checks.positive("sigma_a", sigma_a, allow_zero=True)
     sigma = _checks.positive("sigma", sigma)
+    size_between = _checks.finite("size_between", size_between)
     rng = _checks.rng(rng)
     a = rng.normal(a_bar, sigma_a, size=len(n))
     stream_idx = np.repeat(np.arange(len(n)), n)
-    size = rng.normal(size=stream_idx.size)
+    shift = -size_between * (a - a_bar) / sigma_a if sigma_a > 0 else np.zeros(len(n))
+    size = rng.normal(size=stream_idx.size) + shift[stream_idx]
     time = rng.normal(a[stream_idx] + b * size, sigma)
     df = pd.DataFrame({
         "stream": pd.Categorical(stream_idx + 1, categories=np.arange(1, len(n) + 1)),
         "size": size,
         "time": time,
     })
-    df.attrs["truth"] = {"a_bar": a_bar, "sigma_a": sigma_a, "b": b, "sigma": sigma, "a": a}
+    df.attrs["truth"] = {"a_bar": a_bar, "sigma_a": sigma_a, "b": b, "sigma": sigma, "size_between": size_between, "a": a}
     return df
 
 

@@ -17,6 +17,8 @@ import re
 import sys
 from pathlib import Path
 
+from . import _checks
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 _ANSWER = re.compile(r"^\s*(answer_\w+)\s*=", re.MULTILINE)
 
@@ -57,6 +59,8 @@ def student_notebook(nb):
     """The student version of a notebook (an ``nbformat.NotebookNode``), as a new notebook."""
     import copy
 
+    if not hasattr(nb, "cells") or not hasattr(nb, "metadata"):
+        raise ValueError(f"nb must be a notebook read with nbformat.read, got {type(nb).__name__}")
     student = copy.deepcopy(nb)
     cells = []
     for cell in student.cells:
@@ -79,7 +83,7 @@ def write_student_versions(chapters: str | Path = "chapters", out: str | Path = 
     """Write the student version of every ``*.ipynb`` in ``chapters`` to ``out``; return the paths."""
     import nbformat
 
-    chapters, out = Path(chapters), Path(out)
+    chapters, out = _checks.path("chapters", chapters), _checks.path("out", out)
     notebooks = sorted(chapters.glob("*.ipynb"))
     if not notebooks:
         raise ValueError(f"chapters must be a folder of notebooks; {chapters} has none")

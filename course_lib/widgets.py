@@ -202,6 +202,9 @@ def figure_png(fig, dpi=None, tight: bool = True):
     """
     import io
 
+    if not isinstance(fig, matplotlib.figure.Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+
     from IPython.display import Image
 
     buffer = io.BytesIO()
@@ -252,8 +255,11 @@ def pooling_dial(df: pd.DataFrame, *, y: str, group: str, x: str, sigma: float, 
     decades = _checks.positive("decades", decades)
     reference = pooling.pooling_table(df, y=y, group=group, x=x)
     reference = reference[reference["method"] == "none"]
-    slider = widgets.FloatLogSlider(value=fitted, base=10, min=np.log10(fitted) - decades,
-                                    max=np.log10(fitted) + decades, step=0.05,
+    # The slider's grid is anchored at round values (multiples of 0.05 in log10), so 0.1, 1, 10 ... are on it.
+    step = 0.05
+    lo = np.floor((np.log10(fitted) - decades) / step) * step
+    hi = np.ceil((np.log10(fitted) + decades) / step) * step
+    slider = widgets.FloatLogSlider(value=fitted, base=10, min=round(lo, 2), max=round(hi, 2), step=step,
                                     description=f"σ_{group}", readout_format=".3g",
                                     continuous_update=False, layout=widgets.Layout(width="60%"))
 
@@ -523,6 +529,11 @@ def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: in
     """
     import ipywidgets as widgets
 
+    a_bar = _checks.finite("a_bar", a_bar)
+    sigma = _checks.positive("sigma", sigma, allow_zero=True)
+    n_per_size = _checks.integer("n_per_size", n_per_size)
+    seed = _checks.integer("seed", seed, minimum=0)
+
     controls = {
         "a_bar": widgets.FloatSlider(value=a_bar, min=-3, max=3, step=0.25, description="a_bar"),
         "sigma": widgets.FloatSlider(value=sigma, min=0, max=4, step=0.1, description="sigma"),
@@ -618,7 +629,7 @@ def sandbox_figure(*, sigma_a: float, sigma_b: float, rho: float, eta: float, n:
     >>> "singular" in fig._suptitle.get_text()
     True
     """
-    fig, _ = plt.subplots(1, 2, figsize=(9, 3.8), width_ratios=[1.2, 1], layout="constrained")
+    fig, _ = plt.subplots(1, 2, figsize=(8, 4), width_ratios=[1.25, 1], layout="constrained")
     sandbox_update(fig, sigma_a=sigma_a, sigma_b=sigma_b, rho=rho, eta=eta, n=n, seed=seed)
     return fig
 
@@ -638,8 +649,8 @@ def sandbox_update(fig, *, sigma_a: float, sigma_b: float, rho: float, eta: floa
                                         rng=np.random.default_rng(_checks.integer("seed", seed, minimum=0)))
     left, right = fig.axes
     singular = abs(np.linalg.det(cov)) < 1e-12
-    note = "singular covariance: every draw on one line" if singular else "Σ = " + np.array2string(
-        cov, precision=2, suppress_small=True).replace("\n", "")
+    note = ("singular covariance: every draw on one line" if singular
+            else f"covariance ρ·σa·σb = {cov[0, 1]:.2f}")
     title = f"σa = {sigma_a:.2g}, σb = {sigma_b:.2g}, ρ = {rho:.2f}: {note}"
     fixed = (sigma_a, sigma_b, eta, n, seed)
     if getattr(fig, "_sandbox_fixed", None) == fixed:
@@ -687,6 +698,11 @@ def covariance_sandbox(*, sigma_a: float = 1.0, sigma_b: float = 0.5, rho: float
     >>> box = covariance_sandbox()
     """
     import ipywidgets as widgets
+
+    sigma_a = _checks.positive("sigma_a", sigma_a, allow_zero=True)
+    sigma_b = _checks.positive("sigma_b", sigma_b, allow_zero=True)
+    rho = _checks.correlation("rho", rho)
+    eta = _checks.positive("eta", eta)
 
     controls = {
         "sigma_a": widgets.FloatSlider(value=sigma_a, min=0, max=2, step=0.1, description="σa"),

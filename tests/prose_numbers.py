@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 NUMBER = re.compile(r"(?<![\w.])[-−]?\d+\.\d+(?![\w.]*\d)")
+#: Exercise numbers ("Exercise 2.5", ``check("2.5", ...)``) are labels, not quantities.
+LABEL = re.compile(r"(?i)exercises?\s+\d+\.\d+|[\"']\d+\.\d+[\"']")
 ANY_NUMBER = re.compile(r"(?<![\w.])[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
@@ -30,7 +32,7 @@ def _value(token: str) -> float:
 def prose_numbers(nb: dict) -> list[str]:
     """Numbers with a decimal point in the markdown cells, in order."""
     return [m.group(0) for c in nb["cells"] if c["cell_type"] == "markdown"
-            for m in NUMBER.finditer(_text(c["source"]))]
+            for m in NUMBER.finditer(LABEL.sub(" ", _text(c["source"])))]
 
 
 def printed_numbers(nb: dict) -> list[str]:
@@ -49,13 +51,13 @@ def printed_numbers(nb: dict) -> list[str]:
 
 
 def grounded(token: str, printed: list[str]) -> bool:
-    """True if a printed number, rounded to ``token``'s decimals, is ``token`` (or its negative
-    when the prose writes a magnitude, e.g. "a correlation of 0.7" for -0.7 stays an error)."""
-    d, target = _decimals(token), _value(token)
+    """True if a printed number, rounded to ``token``'s decimals, has ``token``'s magnitude (prose
+    may write "0.41 s shorter" for a printed -0.41)."""
+    d, target = _decimals(token), abs(_value(token))
     for p in printed:
         if _decimals(p) >= d or "e" in p.lower():
             try:
-                if round(_value(p), d) == target:
+                if abs(round(_value(p), d)) == target:
                     return True
             except ValueError:
                 continue

@@ -4,9 +4,19 @@ Everything else with a decimal point in a chapter's prose must be printed by the
 """
 
 QUOTED = {
-    "01_three_ways_to_pool": {},
+    "01_three_ways_to_pool": {
+        "1.01": "the r_hat threshold of Vehtari et al. (2021), which models.diagnostics applies",
+        "2.5": "the factor Bambi's default priors scale the data's sds by (Bambi's documentation)",
+        "5.6626895": "the lesson's lmer fixed effect (Intercept), printed to 7 digits",
+        "0.2339056": "the lesson's lmer fixed effect (size), printed to 7 digits",
+    },
     "02_pooling_and_shrinkage": {},
-    "03_radon": {},
-    "04_varying_slopes": {},
+    "03_radon": {
+        "0.3436": "the lesson's lmer output: sd of the county floor slopes",
+    },
+    "04_varying_slopes": {
+        "1.18": "the lesson's precis of its gapminder model: sigma_a",
+        "0.065": "the lesson's precis of its gapminder model: sigma_b (on a year scale it does not show)",
+    },
     "05_schools": {},
 }

@@ -42,6 +42,7 @@ def _nb(markdown, printed):
     ("lme4 printed 5.6626895.", "5.6627", {"5.6626895": "lme4"}, []),
     ("Shrinks from 0.47 to −0.29.", "0.47 -0.29", {}, []),      # a typographic minus
     ("Ten streams, 52 lizards.", "", {}, []),                   # integers are not checked
+    ("### Exercise 2.5 (easy)", "", {}, []),                    # exercise labels are not quantities
 ])
 def test_the_guard_catches_a_number_no_cell_prints(markdown, printed, quoted, missing):
     assert prose_numbers.ungrounded(_nb(markdown, printed), quoted) == missing

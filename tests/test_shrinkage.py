@@ -140,3 +140,13 @@ def test_pair_cache_bad_input():
         shrinkage.PairCache(a_points=2)
     with pytest.raises(ValueError, match="passed"):
         shrinkage.PairCache().partial_pooling([6], [5])
+
+
+def test_replicate_errors_partial_pooling_wins_on_average_for_small_classes():
+    table = shrinkage.replicate_errors(n_sims=20, a_bar=1.5, sigma=1.5, n_per_size=10,
+                                       rng=np.random.default_rng(3))
+    assert list(table.columns) == ["sim", "n_students", "error_none", "error_partial", "difference"]
+    assert len(table) == 20 * 4
+    by_size = table.groupby("n_students")["difference"].mean()
+    assert by_size.loc[5] > 0.01  # a clear average gain where classes are small
+    assert abs(by_size.loc[35]) < by_size.loc[5]  # and less to gain where they are large

@@ -127,3 +127,15 @@ def test_voting_shape_and_counts():
 def test_voting_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         simulate.voting(rng=np.random.default_rng(1), **kwargs)
+
+
+def test_streams_size_between_confounds_size_with_stream():
+    n = [20] * 30
+    plain = simulate.streams(n_per_stream=n, rng=np.random.default_rng(4))
+    same = simulate.streams(n_per_stream=n, size_between=0.0, rng=np.random.default_rng(4))
+    assert plain.equals(same)  # the default draws size independently of stream, as before
+    df = simulate.streams(n_per_stream=n, size_between=2.0, rng=np.random.default_rng(4))
+    mean_size = df.groupby("stream", observed=True)["size"].mean().to_numpy()
+    assert np.corrcoef(mean_size, df.attrs["truth"]["a"])[0, 1] < -0.9
+    with pytest.raises(ValueError, match="size_between"):
+        simulate.streams(n_per_stream=n, size_between=float("nan"), rng=np.random.default_rng(4))
