@@ -13,6 +13,7 @@ QUOTED = {
     "02_pooling_and_shrinkage": {},
     "03_radon": {
         "0.3436": "the lesson's lmer output: sd of the county floor slopes",
+        "2.5": "the factor Bambi's default priors scale the data's sds by (Bambi's documentation)",
     },
     "04_varying_slopes": {
         "1.18": "the lesson's precis of its gapminder model: sigma_a",
