@@ -74,7 +74,8 @@ def _visit(browser, url):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems = []
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-    page.on("console", lambda m: problems.append(f"console error: {m.text}") if m.type == "error" else None)
+    page.on("console", lambda m: problems.append(f"console error: {m.text} ({m.location.get('url')})")
+            if m.type == "error" else None)
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     page.on("request", lambda r: problems.append(f"external request: {r.url}")
