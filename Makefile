@@ -16,6 +16,9 @@ BOOK_ENV := COURSE_STATIC_WIDGETS=1
 # their seeds), so the checked posterior outputs are shown to hold for other chains than the stored
 # ones, as they must on another machine. `make test TEST_SEED_OFFSET=0` uses the stored seeds.
 TEST_SEED_OFFSET ?= 1000
+# The test build has its own output (and its own execution cache) beside the site's, so the site that
+# `make book` builds always shows the stored seeds' outputs, and a test run never reuses them.
+TEST_BUILD := _build/test-seed-offset-$(TEST_SEED_OFFSET)
 # PyTensor keeps the C code it compiles for each model in its own cache (~/.pytensor), shared by
 # every clone, so a model is compiled once per machine, not once per clone or run.
 
@@ -70,20 +73,20 @@ test-lib: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider course_lib tests --ignore=tests/browser --ignore=tests/book
 
 # A strict build: any Sphinx warning (broken reference, bad math, a cell that raises) fails it.
-# It executes each chapter whose code changed (jupyter-cache) into _build/jupyter_execute.
+# It executes each chapter whose code changed (jupyter-cache) into $(TEST_BUILD)/_build/jupyter_execute.
 test-book: $(STAMP) $(VENDOR)/.installed
 	COURSE_SEED_OFFSET=$(TEST_SEED_OFFSET) $(BOOK_ENV) \
-		$(BIN)/jupyter-book build . --builder html --warningiserror --keep-going
+		$(BIN)/jupyter-book build . --builder html --warningiserror --keep-going --path-output $(TEST_BUILD)
 
 # The executed chapters against the stored ones: no cell raised, and every cell tagged
 # nbval-check-output (exactly) or check-posterior (to one unit of the last digit) prints what is stored.
 test-notebooks: test-book
-	$(BIN)/python -m pytest -p no:cacheprovider -o addopts="" tests/book
+	COURSE_BUILD_DIR=$(TEST_BUILD)/_build $(BIN)/python -m pytest -p no:cacheprovider -o addopts="" tests/book
 
 # The built site in headless Chromium or Chrome ($$COURSE_BROWSER, or found on PATH): errors,
 # widgets, controls, links.
 test-browser: test-book
-	$(BIN)/python -m pytest -p no:cacheprovider -o addopts="" tests/browser
+	COURSE_BUILD_DIR=$(TEST_BUILD)/_build $(BIN)/python -m pytest -p no:cacheprovider -o addopts="" tests/browser
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/

@@ -44,7 +44,8 @@ def sampler_seed(random_seed: int) -> int:
 
 def fit(formula: str, df: pd.DataFrame, *, family: str = "gaussian", priors: dict | None = None,
         draws: int = 1000, tune: int = 1000, chains: int = 4, cores: int = 2,
-        target_accept: float = 0.9, random_seed: int, noncentered: bool = True, **kwargs):
+        target_accept: float = 0.9, random_seed: int, noncentered: bool = True,
+        inference_method: str = "nutpie", **kwargs):
     """Build a Bambi model from ``formula`` and sample its posterior quietly.
 
     Parameters
@@ -64,12 +65,16 @@ def fit(formula: str, df: pd.DataFrame, *, family: str = "gaussian", priors: dic
     target_accept : float, default 0.9
         NUTS target acceptance rate, in (0, 1).
     random_seed : int
-        Seed for the sampler, so the book prints the same posterior every time.
+        Seed for the sampler (plus ``$COURSE_SEED_OFFSET``, see :func:`sampler_seed`): on one machine
+        the same seed gives the same draws; another machine's draws differ within Monte Carlo error.
     noncentered : bool, default True
         Bambi's parametrisation of the group-specific effects. Non-centred suits groups with little
         data; centred (False) samples better when every group has plenty.
+    inference_method : {"nutpie", "pymc"}, default "nutpie"
+        The NUTS implementation: nutpie (compiled, faster on every model of the book, see
+        ``benchmarks/results.md``) or PyMC's own sampler.
     **kwargs
-        Passed to ``bambi.Model.fit`` (e.g. ``inference_method="nutpie"``).
+        Passed to ``bambi.Model.fit``.
 
     Returns
     -------
@@ -88,11 +93,13 @@ def fit(formula: str, df: pd.DataFrame, *, family: str = "gaussian", priors: dic
         raise ValueError(f"formula must be a string like 'y ~ x', got {formula!r}")
     _checks.frame("df", df, _formula_columns(formula, df))
     draws, tune, chains, cores = _sampler_args(draws, tune, chains, cores, target_accept, random_seed)
+    inference_method = _checks.choice("inference_method", inference_method, {"nutpie", "pymc"})
     import bambi as bmb
 
     model = bmb.Model(formula, df, family=family, priors=priors, noncentered=bool(noncentered))
     idata = model.fit(draws=draws, tune=tune, chains=chains, cores=cores, target_accept=target_accept,
-                      random_seed=sampler_seed(random_seed), progressbar=False, **kwargs)
+                      random_seed=sampler_seed(random_seed), progressbar=False,
+                      inference_method=inference_method, **kwargs)
     return model, idata
 
 

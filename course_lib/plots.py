@@ -5,6 +5,8 @@ No function here calls ``plt.show()`` or saves a file.
 
 from __future__ import annotations
 
+import matplotlib
+import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -110,6 +112,9 @@ def plot_group_lines(df: pd.DataFrame, lines: pd.DataFrame, *, x: str, y: str, g
             ax.plot(grid, row.intercept + row.slope * grid, color=METHOD_COLORS.get(row.method),
                     label=METHOD_LABELS.get(row.method, row.method), lw=1.6)
         ax.set_title(f"{group} {g} (n = {len(here)})", fontsize=9)
+        # Few, short tick labels: a panel is about 1.5 inches wide.
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=3, steps=[1, 2, 5, 10]))
+        ax.tick_params(labelsize=8)
     for ax in axes[len(groups):]:
         ax.set_visible(False)
     axes[0].figure.supxlabel(x)

@@ -35,7 +35,8 @@ def static_wanted(static: bool | None) -> bool:
     return static
 
 
-def static_frames(draw, values, *, description: str, start: int = 0, label=None, dpi: int = 60):
+def static_frames(draw, values, *, description: str, start: int = 0, label=None, dpi: int = 60,
+                  update=None):
     """A slider that flips between figures computed ahead of time: live on a static web page.
 
     Each value's figure is drawn once, as a PNG ``ipywidgets.Image`` inside an ``ipywidgets.Stack``,
@@ -56,6 +57,10 @@ def static_frames(draw, values, *, description: str, start: int = 0, label=None,
         ``label(value) -> str``, shown beside the slider (default ``f"{value:.3g}"``).
     dpi : int, default 60
         Resolution of the frames (page weight grows with its square).
+    update : callable, optional
+        ``update(fig, value)``, as in :func:`slider_figure`: with it the figure is drawn once, at the
+        first value, and each later frame moves its artists (the axes stay put from frame to frame,
+        as in the live control, and the frames are made several times faster).
 
     Returns
     -------
@@ -78,12 +83,28 @@ def static_frames(draw, values, *, description: str, start: int = 0, label=None,
     start = _checks.integer("start", start, minimum=0)
     if start >= len(values):
         raise ValueError(f"start must be an index into values (below {len(values)}), got {start}")
+    if update is not None and not callable(update):
+        raise ValueError(f"update must be callable or None, got {type(update).__name__}")
     label = label or (lambda v: f"{v:.3g}")
     images, labels, total = [], [], 0
+    fig = bbox = None
     for value in values:
-        fig = draw(value)
-        png = figure_png(fig, dpi=dpi).data
-        plt.close(fig)
+        if update is None:
+            fig = draw(value)
+            png = figure_png(fig, dpi=dpi).data
+            plt.close(fig)
+        else:
+            if fig is None:
+                # Lay the figure out once, at the first value; later frames keep that layout and frame.
+                fig = draw(value)
+                fig.canvas.draw()
+                bbox = fig.get_tightbbox().padded(0.1)
+                fig.set_layout_engine("none")
+            else:
+                update(fig, value)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=dpi, bbox_inches=bbox)
+            png = buffer.getvalue()
         total += len(png)
         images.append(widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%")))
         labels.append(widgets.HTML(f"<b>{label(value)}</b>"))
@@ -93,6 +114,8 @@ def static_frames(draw, values, *, description: str, start: int = 0, label=None,
     readout = widgets.Stack(labels, selected_index=start)
     widgets.jslink((slider, "value"), (stack, "selected_index"))
     widgets.jslink((slider, "value"), (readout, "selected_index"))
+    if fig is not None and update is not None:
+        plt.close(fig)
     box = widgets.VBox([widgets.HBox([slider, readout]), stack])
     box.add_class("course-static-control")
     box.slider, box.stack, box.page_bytes = slider, stack, total
@@ -289,15 +312,15 @@ def pooling_dial(df: pd.DataFrame, *, y: str, group: str, x: str, sigma: float, 
         return changed
 
     if static_wanted(static):
-        return _static_log_grid(draw, fitted, decades, f"σ_{group}")
+        return _static_log_grid(draw, fitted, decades, f"σ_{group}", update=update)
     return slider_figure(draw, slider, update=update)
 
 
-def _static_log_grid(draw, fitted, decades, name):
+def _static_log_grid(draw, fitted, decades, name, update=None):
     """The static form of a log slider around ``fitted``: a frame every quarter decade."""
     steps = np.arange(-np.floor(decades * 4), np.floor(decades * 4) + 1) / 4
     return static_frames(draw, fitted * 10.0**steps, description=name, start=int(np.argmin(np.abs(steps))),
-                         label=lambda v: f"{name} = {v:.3g}")
+                         label=lambda v: f"{name} = {v:.3g}", update=update)
 
 
 def dial_lines(df: pd.DataFrame, *, y: str, group: str, sigma_group: float, sigma: float,
@@ -458,7 +481,7 @@ def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted
                                      fitted=fitted)
 
     if static_wanted(static):
-        return _static_log_grid(draw, fitted, decades, f"σ_{group}")
+        return _static_log_grid(draw, fitted, decades, f"σ_{group}", update=update)
     return slider_figure(draw, slider, update=update)
 
 
@@ -571,8 +594,8 @@ def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: in
         plot_frame(fig, axes, frame)
         return fig
 
-    def update(fig, _):
-        frame = explorer_frame(**settings())
+    def update(fig, _, **fixed):
+        frame = explorer_frame(**settings(**fixed))
         axes = np.asarray(fig.axes).reshape(2, 4)
         if not np.array_equal(frame["classroom"].to_numpy(), fig._explorer_rooms):
             for ax in axes.ravel():  # a new number of classrooms: new panels' contents, new layout
@@ -596,7 +619,8 @@ def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: in
     if static_wanted(static):
         grid = np.arange(0, 4.01, 0.25)
         return static_frames(lambda v: draw(None, sigma=float(v)), grid, description="sigma",
-                             start=int(np.argmin(np.abs(grid - sigma))), label=lambda v: f"true sigma = {v:.2f}")
+                             start=int(np.argmin(np.abs(grid - sigma))), label=lambda v: f"true sigma = {v:.2f}",
+                             update=lambda fig, v: update(fig, None, sigma=float(v)))
     box = slider_figure(draw, controls["seed"], update=update)
     for name, control in controls.items():
         if name != "seed":
@@ -723,7 +747,9 @@ def covariance_sandbox(*, sigma_a: float = 1.0, sigma_b: float = 0.5, rho: float
         grid = np.round(np.linspace(-1, 1, 21), 2)
         return static_frames(lambda r: sandbox_figure(sigma_a=sigma_a, sigma_b=sigma_b, rho=float(r), eta=eta),
                              grid, description="ρ", start=int(np.argmin(np.abs(grid - rho))),
-                             label=lambda r: f"ρ = {r:.1f}")
+                             label=lambda r: f"ρ = {r:.1f}",
+                             update=lambda fig, r: sandbox_update(fig, sigma_a=sigma_a, sigma_b=sigma_b,
+                                                                  rho=float(r), eta=eta))
     box = slider_figure(draw, controls["eta"], update=update)
     for name, control in controls.items():
         if name != "eta":

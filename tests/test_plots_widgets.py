@@ -1,3 +1,4 @@
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -166,6 +167,31 @@ def test_controls_have_a_static_form(radon, make, frames, start):
     box = make(radon)
     assert len(box.stack.children) == frames and box.stack.selected_index == start
     assert "course-static-control" in box._dom_classes
+
+
+def test_static_frames_with_update_draw_one_figure_and_frame_each_value():
+    drawn, moved = [], []
+
+    def draw(v):
+        fig, ax = plt.subplots(figsize=(2, 2))
+        ax.plot([0, 1], [0, v])
+        ax.set_title(f"v = {v}")
+        drawn.append(v)
+        return fig
+
+    def update(fig, v):
+        fig.axes[0].lines[0].set_ydata([0, v])
+        fig.axes[0].set_title(f"v = {v}")
+        moved.append(v)
+
+    before = plt.get_fignums()
+    box = widgets.static_frames(draw, [0.2, 0.5, 0.9], description="v", update=update)
+    assert drawn == [0.2] and moved == [0.5, 0.9]
+    pngs = [image.value for image in box.stack.children]
+    assert len(set(pngs)) == 3  # each frame shows its own value
+    assert plt.get_fignums() == before  # the one figure is closed
+    with pytest.raises(ValueError, match="update must be callable"):
+        widgets.static_frames(draw, [1], description="v", update=3)
 
 
 def _png(box):

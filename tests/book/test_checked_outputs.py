@@ -1,10 +1,12 @@
 """The chapters as the book build executed them: no cell raised, every checked output holds.
 
 Run after the strict book build (``make test`` runs ``test-book``, then this), which executes each
-chapter once and writes it to ``_build/jupyter_execute``. The rules are in ``tests/checked_outputs.py``.
+chapter once and writes it to ``<build>/jupyter_execute``, where ``<build>`` is ``$COURSE_BUILD_DIR``
+(``make test`` sets it to its own build) or ``_build``. The rules are in ``tests/checked_outputs.py``.
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,7 +18,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import checked_outputs  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-EXECUTED = ROOT / "_build" / "jupyter_execute" / "chapters"
+EXECUTED = ROOT / os.environ.get("COURSE_BUILD_DIR", "_build") / "jupyter_execute" / "chapters"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)

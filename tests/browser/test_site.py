@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import sys
 import threading
@@ -27,8 +28,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from find_browser import BrowserNotFound, find_browser  # noqa: E402
 
-SITE = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
+# The build under test: $COURSE_BUILD_DIR (make test sets it to its own build), else the site's.
+BUILD = ROOT / os.environ.get("COURSE_BUILD_DIR", "_build")
+SITE = BUILD / "html"
+SHOTS = BUILD / "screenshots"
 CHAPTERS = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "chapters").glob("*.html"))
 PAGES = ["index.html", "intro.html", "using.html", "glossary.html", *CHAPTERS]
 
