@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -253,6 +254,63 @@ def diagnostics(fits, *, var_names=None, r_hat_max: float = 1.01, ess_min: float
                                f"{r_hat_max}, ESS at least {ess_min:.0f}, no divergences):\n{bad.to_string()}")
     return table.round({"largest r_hat": 3, "smallest bulk ESS": 0, "smallest tail ESS": 0}).astype(
         {"smallest bulk ESS": int, "smallest tail ESS": int})
+
+
+def prior_table(fitted: dict) -> pd.DataFrame:
+    """Every prior of one or more Bambi models, one row per parameter, numbers to 2 decimals.
+
+    Parameters
+    ----------
+    fitted : dict of str to bambi.Model
+        Model name to the model (e.g. the first value :func:`fit` returns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (model, parameter); column ``prior``. A group-specific term's row gives its offsets'
+        distribution, with the hyperprior of their standard deviation inside it.
+
+    Raises
+    ------
+    TypeError
+        If ``fitted`` is not a non-empty dict of Bambi models.
+
+    Examples
+    --------
+    >>> prior_table({"complete pooling": model})  # doctest: +SKIP
+    """
+    if not isinstance(fitted, dict) or not fitted:
+        raise TypeError(f"fitted must be a non-empty dict of name -> bambi.Model, got {type(fitted).__name__}")
+    import bambi as bmb
+
+    def text(prior) -> str:
+        if not isinstance(prior, bmb.Prior):
+            return re.sub(r"-?\d+\.\d+", lambda m: f"{float(m.group()):.2f}", str(prior))
+        parts = []
+        for key, value in prior.args.items():
+            if isinstance(value, bmb.Prior):
+                parts.append(f"{key}: {text(value)}")
+                continue
+            values = np.atleast_1d(np.asarray(value, dtype=float))
+            parts.append(f"{key}: {values.flat[0]:.2f}" if np.all(values == values.flat[0])
+                         else f"{key}: {values.min():.2f} to {values.max():.2f} by level")
+        return f"{prior.name}({', '.join(parts)})"
+
+    rows = []
+    for name, model in fitted.items():
+        if not isinstance(model, bmb.Model):
+            raise TypeError(f"fitted[{name!r}] must be a bambi.Model, got {type(model).__name__}")
+        for component in model.components.values():
+            terms = {}
+            if getattr(component, "intercept_term", None) is not None:
+                terms["Intercept"] = component.intercept_term
+            terms |= dict(getattr(component, "common_terms", None) or {})
+            terms |= dict(getattr(component, "group_specific_terms", None) or {})
+            for term_name, term in terms.items():
+                rows.append((str(name), term_name, text(term.prior)))
+            if not terms and getattr(component, "prior", None) is not None:
+                rows.append((str(name), component.name, text(component.prior)))
+    return pd.DataFrame(rows, columns=["model", "parameter", "prior"]).set_index(["model", "parameter"])
 
 
 def posterior_mean(idata, name: str) -> np.ndarray:

@@ -100,6 +100,9 @@ def plot_group_lines(df: pd.DataFrame, lines: pd.DataFrame, *, x: str, y: str, g
     _checks.frame("df", df, [x, y, group])
     _checks.frame("lines", lines, [group, "method", "intercept", "slope"])
     groups = list(pd.unique(lines[group]))
+    if isinstance(df[group].dtype, pd.CategoricalDtype):  # the data's order of the groups, if it has one
+        order = {g: i for i, g in enumerate(df[group].cat.categories)}
+        groups.sort(key=lambda g: order.get(g, len(order)))
     axes = _panels(len(groups), axes, _checks.integer("ncols", ncols))
     grid = np.linspace(df[x].min(), df[x].max(), 2)
     for ax, g in zip(axes, groups):
@@ -111,14 +114,19 @@ def plot_group_lines(df: pd.DataFrame, lines: pd.DataFrame, *, x: str, y: str, g
         for row in lines[lines[group] == g].itertuples():
             ax.plot(grid, row.intercept + row.slope * grid, color=METHOD_COLORS.get(row.method),
                     label=METHOD_LABELS.get(row.method, row.method), lw=1.6)
-        ax.set_title(f"{group} {g} (n = {len(here)})", fontsize=9)
+        # Numbered groups keep their kind ("stream 3"); named ones are their name ("Lac Qui Parle").
+        name = f"{group} {g}" if str(g).isdigit() else str(g).title()
+        ax.set_title(f"{name} (n = {len(here)})", fontsize=9 if len(name) < 12 else 8)
         # Few, short tick labels: a panel is about 1.5 inches wide.
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=3, steps=[1, 2, 5, 10]))
         ax.tick_params(labelsize=8)
     for ax in axes[len(groups):]:
         ax.set_visible(False)
-    axes[0].figure.supxlabel(x)
-    axes[0].figure.supylabel(y)
+    columns = axes[0].get_gridspec().ncols if axes[0].get_gridspec() is not None else 1
+    for i, ax in enumerate(axes[:len(groups)]):
+        if i + columns >= len(groups):  # the lowest panel of its column: label its x axis
+            ax.set_xlabel(x, fontsize=10)
+    axes[0].figure.supylabel(y, fontsize=10)
     _figure_legend(axes[0])
     return axes
 
@@ -129,9 +137,10 @@ def _figure_legend(ax) -> None:
 
     handles, labels = ax.get_legend_handles_labels()
     if isinstance(ax.figure.get_layout_engine(), ConstrainedLayoutEngine):
-        # Inside the figure, right of the panels: drawn even when the figure is rendered without
+        # Inside the figure, below the panels: drawn even when the figure is rendered without
         # a tight bounding box (the live controls' fast redraws).
-        ax.figure.legend(handles, labels, loc="outside right upper", frameon=False)
+        ax.figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False,
+                         fontsize=9)
     else:
         ax.figure.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
                          bbox_to_anchor=(0.5, -0.06))
@@ -258,14 +267,18 @@ def plot_classroom_panels(df: pd.DataFrame, *, columns, global_mean: float | Non
         raise ValueError(f"axes must hold at least {len(sizes)} panels (one per class size), got {axes.size}")
     # columns named <quantity>_<method> take the method's colour
     colors = {c: METHOD_COLORS.get(c.rsplit("_", 1)[-1]) for c in columns}
-    for ax, size in zip(axes, sizes):
+    columns_of_grid = axes[0].get_gridspec().ncols if axes[0].get_gridspec() is not None else 1
+    for i, (ax, size) in enumerate(zip(axes, sizes)):
         here = df[df["n_students"] == size]
         for col, label in columns.items():
             ax.scatter(here["classroom"], here[col], s=20, alpha=0.8, label=label, color=colors.get(col))
         if global_mean is not None:
             ax.axhline(global_mean, color="black", ls="--", lw=1, label=global_label)
         ax.set_title(f"classrooms of {size} students", fontsize=10)
-        ax.set(xlabel="classroom", ylabel=ylabel)
+        ax.set_xlabel("classroom", fontsize=10)
+        if i % columns_of_grid == 0:  # the y label once per row
+            ax.set_ylabel(ylabel, fontsize=10)
+        ax.tick_params(labelsize=9)
     for ax in axes[len(sizes):]:
         ax.set_visible(False)
     _figure_legend(axes[0])
@@ -391,8 +404,7 @@ def plot_state_lines(df: pd.DataFrame, p, *, x: str = "income", group: str = "st
                      ax=None, title: str | None = None, points: bool = False, n: str = "n"):
     """One line per group of a probability against ``x``, coloured by a group-level covariate.
 
-    Red for the lowest values of ``color_by``, blue for the highest (poorer states red, richer
-    blue, as on election maps).
+    Dark purple for the lowest values of ``color_by``, yellow-green for the highest (viridis).
 
     Parameters
     ----------
@@ -427,14 +439,17 @@ def plot_state_lines(df: pd.DataFrame, p, *, x: str = "income", group: str = "st
         _, ax = plt.subplots(figsize=(4, 3.5))
     cov = df.groupby(group, sort=True, observed=True)[color_by].first()
     lo, hi = cov.min(), cov.max()
-    cmap = plt.get_cmap("RdBu")
+    # A sequential scale, dark purple (lowest) to yellow-green (highest): not the red and blue of the
+    # pooling kinds, and readable in grey.
+    cmap = plt.get_cmap("viridis")
     for name, part in df.assign(_p=values).groupby(group, sort=True, observed=True):
-        colour = cmap(0.1 + 0.8 * (cov[name] - lo) / (hi - lo if hi > lo else 1.0))
+        colour = cmap(0.85 * (cov[name] - lo) / (hi - lo if hi > lo else 1.0))
         part = part.sort_values(x)
         ax.plot(part[x], part["_p"], color=colour, lw=0.9, alpha=0.8)
         if points:
             ax.scatter(part[x], part["_p"], s=np.sqrt(part[n]) * 1.5, color=colour, alpha=0.6, lw=0)
-    ax.set(xlabel=x, ylabel="share voting Republican", ylim=(0, 1), title=title)
+    ax.set(xlabel=x, ylabel="share voting Republican", ylim=(0, 1))
+    ax.set_title(title, fontsize=10)
     return ax
 
 

@@ -1,6 +1,7 @@
 """Every automatic check accepts the reference answer and rejects plausible wrong ones, with the
 message a student needs."""
 
+import arviz as az
 import numpy as np
 import pytest
 
@@ -27,10 +28,42 @@ def test_reference_is_accepted_and_mistakes_are_named(key):
     assert result and result.message.startswith("correct")
     mistakes = exercise.mistakes({})
     assert len(mistakes) >= 2
-    for wrong, message in mistakes:
+    for wrong, message, *_ in mistakes:
         result = exercises.check(key, wrong)
         assert not result
         assert message in result.message, (key, wrong, result.message)
+
+
+@pytest.mark.parametrize("key", DETERMINISTIC)
+def test_every_correctly_rounded_answer_passes_and_a_coarser_one_is_told_why(key):
+    exercise = exercises.EXERCISES[key]
+    reference, digits = exercise.reference({}), exercise.digits
+    assert digits is not None and f"Give {digits} decimal" in exercise.question
+    half = 0.5 * 10.0**-digits
+    for answer in (round(reference, digits), reference + 0.99 * half, reference - 0.99 * half,
+                   round(reference, digits + 2)):
+        assert exercises.check(key, answer), (key, answer)
+    coarse = round(reference, digits - 1)
+    if abs(coarse - reference) > half:
+        result = exercises.check(key, coarse)
+        assert not result and f"asks for {digits}" in result.message, (key, coarse, result.message)
+
+
+@pytest.mark.parametrize("key, answer", [("5.1", 0.04), ("5.2", 0.60), ("3.1", 0.38), ("4.2", 0.312),
+                                         ("4.2", 0.313)])
+def test_the_answers_the_issue_found_rejected_now_pass(key, answer):
+    assert exercises.check(key, answer)
+
+
+@pytest.mark.parametrize("key, answer, message", [
+    ("4.1", 0.018, "squares rho"),
+    ("4.1", 0.012, "uses the variances"),
+    ("4.4", -0.09 * 1.12 * 0.16 - 2.75 * 0.16**2, "covariance of the 1952 level"),
+    ("4.4", -0.09, "correlation at the centre"),
+])
+def test_mistake_messages_name_the_mistake_made(key, answer, message):
+    result = exercises.check(key, answer)
+    assert not result and message in result.message
 
 
 @pytest.mark.parametrize("key", DETERMINISTIC)
@@ -75,29 +108,54 @@ def test_unknown_key():
         exercises.hint(3)
 
 
-def _posterior(values, name):
-    import arviz as az
-
-    return az.from_dict(posterior={name: np.asarray(values).reshape(4, -1)})
+POSTERIOR_CASES = [("2.4", "1|classroom_sigma"), ("3.4", "mu_a"), ("4.3", "rho")]
 
 
-@pytest.mark.parametrize("key, name", [("2.4", "1|classroom_sigma"), ("3.4", "mu_a"), ("4.3", "rho")])
+def _observed(key):
+    """The chapter's data the exercise's model is fitted to."""
+    if key == "2.4":
+        return {"p(passed, n_students)": exercises._classrooms()["passed"].to_numpy()}
+    if key == "3.4":
+        return {"log_radon": exercises._load("radon")["log_radon"].to_numpy()}
+    return {"y": exercises._cafes()["wait"].to_numpy()}
+
+
+def _idata(key, name, draws, observed=True):
+
+    posterior = {name: draws.reshape(4, -1), "sigma": np.full((4, draws.size // 4), 0.75)}
+    return az.from_dict(posterior=posterior, observed_data=_observed(key) if observed else None)
+
+
+@pytest.mark.parametrize("key, name", POSTERIOR_CASES)
+def test_posterior_checks_look_at_the_model(key, name):
+    rng = np.random.default_rng(1)
+    draws = rng.normal(-0.4 if name == "rho" else 1.4, 0.2, 4000)
+    reference = exercises.EXERCISES[key].reference({"idata": _idata(key, name, draws)})
+    no_data = exercises.check(key, reference, idata=_idata(key, name, draws, observed=False))
+    assert not no_data and "no observed data" in no_data.message
+
+    other = az.from_dict(posterior={name: draws.reshape(4, -1), "sigma": np.full((4, 1000), 0.75)},
+                         observed_data={"y": np.arange(7.0)})
+    assert "not the chapter's data" in exercises.check(key, reference, idata=other).message
+    stuck = draws.reshape(4, -1) + np.array([[0.0], [0.0], [0.0], [1.0]])  # one chain elsewhere
+    result = exercises.check(key, reference, idata=_idata(key, name, stuck.ravel()))
+    assert not result and "not converged" in result.message
+
+
+@pytest.mark.parametrize("key, name", POSTERIOR_CASES)
 def test_posterior_checks_use_the_students_posterior(key, name):
     rng = np.random.default_rng(1)
     draws = rng.normal(-0.4 if name == "rho" else 1.4, 0.2, 4000)
-    posterior = {name: draws.reshape(4, -1), "sigma": np.full((4, 1000), 0.75)}
-    import arviz as az
-
-    idata = az.from_dict(posterior=posterior)
+    idata = _idata(key, name, draws)
     exercise = exercises.EXERCISES[key]
     context = {"idata": idata}
     reference = exercise.reference(context)
-    tolerance = exercise.tolerance(context)
-    assert 0 < tolerance < 0.05  # derived from the Monte Carlo error of these 4000 draws
+    assert 0 < exercise.tolerance(context) < 0.05  # derived from the Monte Carlo error of these 4000 draws
+    tolerance = exercise.accepted_error(context)  # and at least half a unit of the decimal asked for
     assert exercises.check(key, reference, idata=idata)
     assert exercises.check(key, reference + 0.9 * tolerance, idata=idata)
     assert not exercises.check(key, reference + 5 * tolerance + 0.01, idata=idata)
-    for wrong, message in exercise.mistakes(context):
+    for wrong, message, *_ in exercise.mistakes(context):
         if abs(wrong - reference) > tolerance:
             assert message in exercises.check(key, wrong, idata=idata).message
     assert "needs idata=" in exercises.check(key, reference).message

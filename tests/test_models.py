@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib import models
+from course_lib import data, models
 
 
 @pytest.fixture(scope="session")
@@ -119,3 +119,21 @@ def test_sampler_seed_adds_the_offset(monkeypatch):
         models.sampler_seed(7)
     with pytest.raises(ValueError, match="random_seed"):
         models.sampler_seed(1.5)
+
+
+def test_prior_table_lists_every_parameter_with_its_prior():
+    import bambi as bmb
+
+    radon = data.load("radon")
+    model = bmb.Model("log_radon ~ floor + (floor | county)", radon)
+    table = models.prior_table({"floor slopes": model})
+    assert table.index.get_level_values("parameter").tolist() == ["Intercept", "floor", "1|county",
+                                                                  "floor|county", "sigma"]
+    assert table.loc[("floor slopes", "1|county"), "prior"].startswith("Normal(mu: 0.00, sigma: HalfNormal(")
+    anoles = data.load("anoles")
+    per_stream = models.prior_table({"no pooling": bmb.Model("time ~ 0 + stream + size", anoles)})
+    assert "by level" in per_stream.loc[("no pooling", "stream"), "prior"]
+    with pytest.raises(TypeError, match="fitted"):
+        models.prior_table({"m": "not a model"})
+    with pytest.raises(TypeError, match="fitted"):
+        models.prior_table({})

@@ -1,5 +1,6 @@
 """Student notebooks: generated from the chapters, with no solution text, and runnable unanswered."""
 
+import os
 import re
 from pathlib import Path
 
@@ -95,3 +96,10 @@ def test_a_student_notebook_runs_top_to_bottom_unanswered(student_dir):
     for cell in checks:
         text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
         assert exercises.NOT_ANSWERED in text
+
+
+def test_binder_builds_the_student_versions():
+    post_build = ROOT / "postBuild"
+    assert post_build.exists() and os.access(post_build, os.X_OK)
+    assert "python -m course_lib.student chapters student" in post_build.read_text()
+    assert "student/" in (ROOT / ".gitignore").read_text().split()
