@@ -67,7 +67,10 @@ bench: $(STAMP) $(VENDOR)/.installed
 	$(BIN)/python benchmarks/bench.py $(BENCH)
 
 # Each chapter is executed once, by the strict book build; the other tests read what it executed.
-test: test-lib test-notebooks test-browser
+# The library tests run beside the book build (two jobs; each job's output is printed when it ends).
+test: $(STAMP) $(VENDOR)/.installed
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-lib test-book
+	$(MAKE) --no-print-directory test-notebooks test-browser
 
 test-lib: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider course_lib tests --ignore=tests/browser --ignore=tests/book

@@ -172,9 +172,10 @@ def run_book(runs: int, with_test: bool = True) -> dict:
 def run_clone() -> dict:
     """The README's commands as a new user meets them, in a fresh clone of HEAD.
 
-    ``make setup`` (the venv), then ``make test`` (cold: every chapter executed by the strict build),
-    then ``make book`` (the chapters already executed by ``make test``: the site is rebuilt from
-    the execution cache). "With set-up" adds the set-up to the command that first needs it.
+    ``make setup`` (the venv), then ``make test`` (cold: every chapter executed once, by the strict
+    build, with the sampler seeds offset), then ``make book`` (cold too: the site's build has its own
+    execution cache, with the stored seeds). "With set-up" adds the set-up to the command that first
+    needs it.
     """
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -311,9 +312,11 @@ def write_markdown(results: dict) -> None:
     if "clone" in results:
         c = results["clone"]
         lines += ["## A fresh clone, the README's two commands", "",
-                  "A fresh clone of HEAD: `make setup` creates `.venv`; then `make test` (every chapter "
-                  "executed once, by the strict build); then `make book`, which reuses that execution. "
-                  "PyTensor's compile cache (`~/.pytensor`) is the machine's, as for any user.", "",
+                  "A fresh clone of HEAD: `make setup` creates `.venv` (pip, from the package registry); "
+                  "then `make test` (every chapter executed once, by the strict build, with the sampler "
+                  "seeds offset); then `make book` (every chapter executed again, with the stored seeds, "
+                  "into the site's own build). PyTensor's compile cache (`~/.pytensor`) is the machine's, "
+                  "as for any user.", "",
                   "| command | set-up (s) | command, `.venv` present (s) | with set-up (s) |", "|---|---|---|---|"]
         lines += [f"| `make {k}` | {v['setup_s']:.0f} | {v['command_s']:.0f} | {v['with_setup_s']:.0f} |"
                   for k, v in c.items()]

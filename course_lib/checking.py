@@ -52,19 +52,20 @@ def empirical_slopes(df: pd.DataFrame, *, successes, trials: str, x: str, group:
     n = _checks.numeric_column("df", df, trials)
     if np.any(s < 0) or np.any(s > n):
         raise ValueError("successes must lie between 0 and the number of trials")
-    logit = np.log((s + 0.5) / (n - s + 0.5))
-    weight = (s + 0.5) * (n - s + 0.5) / (n + 1)
-    work = pd.DataFrame({"g": df[group].to_numpy(), "x": _checks.numeric_column("df", df, x),
-                         "y": logit, "w": weight})
-    out = {}
-    for name, part in work.groupby("g", sort=True, observed=True):
-        if part["x"].nunique() < 2:
-            raise ValueError(f"group {name!r} has fewer than two values of {x!r}; no slope to estimate")
-        w = part["w"].to_numpy()
-        xm = np.average(part["x"], weights=w)
-        ym = np.average(part["y"], weights=w)
-        out[name] = np.sum(w * (part["x"] - xm) * (part["y"] - ym)) / np.sum(w * (part["x"] - xm) ** 2)
-    return pd.Series(out, name="slope").rename_axis(group)
+    y = np.log((s + 0.5) / (n - s + 0.5))
+    w = (s + 0.5) * (n - s + 0.5) / (n + 1)
+    xs = _checks.numeric_column("df", df, x)
+    codes, names = pd.factorize(df[group], sort=True)
+    few = pd.Series(xs).groupby(codes).nunique()
+    if (few < 2).any():
+        raise ValueError(f"group {names[few.index[few < 2][0]]!r} has fewer than two values of {x!r}; "
+                         f"no slope to estimate")
+    # Weighted least squares in every group at once, from the groups' weighted sums.
+    def total(v):
+        return np.bincount(codes, weights=v, minlength=len(names))
+    sw, swx, swy = total(w), total(w * xs), total(w * y)
+    slope = (total(w * xs * y) - swx * swy / sw) / (total(w * xs * xs) - swx**2 / sw)
+    return pd.Series(slope, index=pd.Index(np.asarray(names), name=group), name="slope")
 
 
 def slope_trend(df: pd.DataFrame, *, successes, trials: str, x: str, group: str, covariate: str) -> float:

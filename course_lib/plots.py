@@ -448,7 +448,12 @@ def plot_state_lines(df: pd.DataFrame, p, *, x: str = "income", group: str = "st
         ax.plot(part[x], part["_p"], color=colour, lw=0.9, alpha=0.8)
         if points:
             ax.scatter(part[x], part["_p"], s=np.sqrt(part[n]) * 1.5, color=colour, alpha=0.6, lw=0)
-    ax.set(xlabel=x, ylabel="share voting Republican", ylim=(0, 1))
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(x, fontsize=10)
+    spec = ax.get_subplotspec()
+    if spec is None or spec.is_first_col():  # panels side by side share one y label
+        ax.set_ylabel("share voting Republican", fontsize=10)
+    ax.tick_params(labelsize=9)
     ax.set_title(title, fontsize=10)
     return ax
 
