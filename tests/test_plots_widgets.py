@@ -217,3 +217,16 @@ def test_sandbox_redraw_in_place_and_after_a_new_sigma():
     rho.value = -0.5
     rho.value = 0.5
     assert _png(box) != first and box.children[-1].outputs
+
+
+@pytest.mark.parametrize("rho, sigma_b", [(-1.0, 2.0), (1.0, 0.0)])
+def test_sandbox_draws_at_the_singular_ends(rho, sigma_b):
+    fig = widgets.sandbox_figure(sigma_a=2.0, sigma_b=sigma_b, rho=rho, eta=0.25)
+    assert "singular covariance: every draw on one line" in fig._suptitle.get_text()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("eta", [1, 2, 8, 32])
+def test_lkj_correlation_density_integrates_to_one(eta):
+    grid = np.linspace(-1, 1, 200001)
+    assert np.trapezoid(plots.lkj_correlation_density(grid, eta), grid) == pytest.approx(1, abs=2e-3)
