@@ -22,13 +22,14 @@ TEST_BUILD := _build/test-seed-offset-$(TEST_SEED_OFFSET)
 # PyTensor keeps the C code it compiles for each model in its own cache (~/.pytensor), shared by
 # every clone, so a model is compiled once per machine, not once per clone or run.
 
-.PHONY: help setup book student bench test test-lib test-notebooks test-book test-browser lab clean
+.PHONY: help setup book student grade bench test test-seeds test-lib test-notebooks test-book test-browser lab clean
 
 help:
 	@echo "make book   build the site into _build/html"
 	@echo "make test   run every test: course_lib, notebooks (nbval), strict book build, browser"
 	@echo "make bench  time every model, chapter, build and widget (benchmarks/results.md)"
 	@echo "make student  write student notebooks (no solutions) into _build/student"
+	@echo "make grade CHAPTER=05_schools SUBMISSIONS=folder  grade submitted notebooks into _build/grades"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make clean  remove the build (keeps .venv)"
 
@@ -61,6 +62,13 @@ book: $(STAMP) $(VENDOR)/.installed
 student: $(STAMP)
 	$(BIN)/python -m course_lib.student chapters _build/student
 
+# Grade a folder of submitted notebooks of one chapter with otter-grader (see README, "Homework"):
+# _build/grades/grades.csv and _build/grades/feedback/<student>.md. HIDDEN=folder adds your own tests.
+grade: $(STAMP)
+	@test -n "$(CHAPTER)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade CHAPTER=05_schools SUBMISSIONS=folder [HIDDEN=folder]"; exit 2; }
+	$(BIN)/python -m course_lib.grading chapters/$(CHAPTER).ipynb $(SUBMISSIONS) --out _build/grades \
+		$(if $(HIDDEN),--hidden-tests $(HIDDEN))
+
 # Timings (medians over runs) of every model, chapter, the book build and the widgets:
 # writes benchmarks/results.md. Takes about an hour; `make bench BENCH="--only widgets"` for a part.
 bench: $(STAMP) $(VENDOR)/.installed
@@ -71,6 +79,10 @@ bench: $(STAMP) $(VENDOR)/.installed
 test: $(STAMP) $(VENDOR)/.installed
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-lib test-book
 	$(MAKE) --no-print-directory test-notebooks test-browser
+
+# The reference solutions of the modelling exercises, each run with five other sampler seeds (~10 min).
+test-seeds: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -m slow tests/test_exercise_seeds.py
 
 test-lib: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider course_lib tests --ignore=tests/browser --ignore=tests/book

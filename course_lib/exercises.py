@@ -66,6 +66,7 @@ class Exercise:
     needs: tuple = field(default_factory=tuple)
     tolerance_note: str = "exact up to rounding (the answer is seeded and deterministic)"
     digits: int | None = None
+    report: Callable | None = None
 
     def accepted_error(self, context) -> float:
         """The largest accepted distance from the reference: the exercise's tolerance, and at least half a
@@ -88,7 +89,8 @@ class Exercise:
             return value
         ref, tol = self.reference(context), self.accepted_error(context)
         if abs(value - ref) <= tol:
-            return Result(True, "correct: " + self.explain(ref))
+            extra = f" {self.report(context)}" if self.report is not None else ""
+            return Result(True, "correct: " + self.explain(ref) + extra)
         for mistake in self.mistakes(context):
             wrong, message = mistake[:2]
             if abs(value - wrong) <= (mistake[2] if len(mistake) > 2 else max(tol, 1e-9)):
@@ -207,6 +209,89 @@ def _posterior(context, name, *, kind="mean", observed=None):
     return value, mcse
 
 
+def _checked_fit(context, *, observed, variables, what):
+    """The student's ``idata``, checked as a fit of the model the exercise asks for.
+
+    It must hold posterior draws (not a prior sample) of every name in ``variables`` (the terms the
+    model must have), observed data equal to ``observed()`` (the exercise's data, not another data
+    set), and chains that agree: r_hat below 1.01 for every posterior variable.
+    """
+    import arviz as az
+
+    idata = context["idata"]
+    if not hasattr(idata, "groups") or "posterior" not in idata.groups():
+        raise _Wrong(f"idata should be the InferenceData of your fit of {what} (with a posterior group), "
+                     f"got {type(idata).__name__}")
+    missing = [v for v in variables if v not in idata.posterior]
+    if missing:
+        raise _Wrong(f"your posterior has no {', '.join(repr(m) for m in missing)}: fit {what}")
+    expected = np.asarray(observed(), dtype=float).ravel()
+    if "observed_data" not in idata.groups():
+        raise _Wrong("idata has no observed data: pass the result of fitting the model to the exercise's data "
+                     "(a prior sample, or draws without data, cannot answer a question about the posterior)")
+    if not any(v.size == expected.size and np.allclose(np.asarray(v, dtype=float).ravel(), expected)
+               for v in idata.observed_data.data_vars.values()):
+        raise _Wrong(f"idata's observed data are not the exercise's data ({expected.size} values): fit {what} "
+                     f"to the data the exercise names")
+    posterior = idata.posterior
+    if posterior.sizes.get("chain", 1) < 2:
+        raise _Wrong("run at least 2 chains, so that r_hat can say whether they agree")
+    r_hat = az.rhat(posterior)
+    worst = max(((float(np.nanmax(np.asarray(r_hat[name]))), name) for name in r_hat.data_vars
+                 if np.isfinite(np.asarray(r_hat[name])).any()), default=(1.0, ""))
+    if not worst[0] < 1.01:
+        raise _Wrong(f"your chains have not converged: r_hat of {worst[1]} is {worst[0]:.3f} (1.01 or more); "
+                     f"sample longer (more tune and draws) or with a higher target_accept, then answer again")
+    return idata
+
+
+def _summarise(draws, kind="mean"):
+    """``(value, mcse)`` of draws (an xarray with chain and draw dims): their mean, or, for
+    ``kind="probability"`` (boolean draws), the share that are true with sqrt(p(1-p)/ESS)."""
+    import arviz as az
+
+    draws = draws.astype(float)
+    extra = [d for d in draws.dims if d not in ("chain", "draw")]
+    if any(draws.sizes[d] != 1 for d in extra):
+        raise _Wrong(f"expected one number per draw, but the draws have dimensions {extra}")
+    draws = draws.squeeze(extra, drop=True)
+    value = float(draws.mean())
+    if kind == "mean":
+        return value, float(az.mcse(draws.to_dataset(name="v"), method="mean")["v"])
+    ess = float(az.ess(draws.to_dataset(name="v"))["v"]) if 0 < value < 1 else float(draws.size)
+    return value, float(np.sqrt(max(value * (1 - value), 1e-4) / max(ess, 1.0)))
+
+
+def _level(draws, label):
+    """The draws of group ``label`` from a Bambi group-effect variable (its one non-sample dim)."""
+    dims = [d for d in draws.dims if d not in ("chain", "draw")]
+    if len(dims) != 1:
+        raise _Wrong(f"expected {draws.name!r} to have one group dimension, found {dims}")
+    labels = [str(v) for v in draws[dims[0]].values]
+    if str(label) not in labels:
+        raise _Wrong(f"{draws.name!r} has no group {label!r}: fit the model to the exercise's data")
+    return draws.isel({dims[0]: labels.index(str(label))})
+
+
+def _interval_report(idata, name, truth, realised=None):
+    """Sentences: the true value, whether the 90% interval of ``name`` covers it, and (for a group sd)
+    the sd of the group effects the simulation actually drew, which is what the data can speak to."""
+    import arviz as az
+
+    draws = idata.posterior[name]
+    low, high = np.asarray(az.hdi(draws.to_dataset(name="v"), hdi_prob=0.9)["v"]).ravel()[:2]
+    verdict = ("contains it" if low <= truth <= high
+               else "misses it, as a 90% interval should about one time in ten")
+    text = f"The true value was {truth:g}; your 90% interval, {low:.2f} to {high:.2f}, {verdict}."
+    if realised is not None:
+        values = np.asarray(realised, dtype=float)
+        text += (f" The {values.size} group effects the simulation drew have sd {np.std(values, ddof=1):.2f}: "
+                 f"with {values.size} groups, that is what the data can tell you about.")
+    return text
+
+
+
+
 class _Wrong(Exception):
     """Raised inside a reference computation when the context is unusable; becomes a Result."""
 
@@ -221,6 +306,43 @@ def _beta_tail(eta, cut):
     from scipy.stats import beta
 
     return 2 * beta.sf((cut + 1) / 2, eta, eta)
+
+
+# --- the data of the modelling exercises: the simulations their questions spell out -------------------
+
+@functools.lru_cache(maxsize=None)
+def _sim(key):
+    from . import simulate
+
+    if key == "1.8":
+        return simulate.streams(n_per_stream=[2, 2, 2, 4, 4, 4, 8, 8, 8, 16, 16, 16], a_bar=5.0, sigma_a=1.0,
+                                b=-0.3, sigma=0.8, rng=np.random.default_rng(108))
+    if key == "2.8":
+        return simulate.classrooms(a_bar=0.5, sigma=1.0, n_students=(5, 10, 25, 35), n_per_size=10,
+                                   rng=np.random.default_rng(205))
+    if key == "3.8":
+        return simulate.voting(n_states=50, rng=np.random.default_rng(305))
+    if key == "4.8":
+        return simulate.cafes(n_cafes=30, n_visits=10, a=3.5, b=-1.0, sigma_a=1.0, sigma_b=0.5, rho=-0.7,
+                              sigma=0.5, rng=np.random.default_rng(405))
+    if key == "5.9":
+        sizes = _load("exam").groupby("school", observed=True).size()
+        return simulate.streams(n_per_stream=sizes, a_bar=0.0, sigma_a=0.3, b=0.55, sigma=0.75,
+                                rng=np.random.default_rng(506))
+    raise KeyError(key)
+
+
+def _fit_mean(key, name, observed, what, *, variables=None, select=None):
+    """Reference and tolerance of "the posterior mean of ``name``" for a modelling exercise."""
+    def summary(c):
+        idata = _checked_fit(c, observed=observed, variables=variables or (name,), what=what)
+        draws = idata.posterior[name]
+        return _summarise(draws if select is None else select(draws, idata.posterior))
+    return (lambda c: summary(c)[0]), (lambda c: 3 * summary(c)[1])
+
+
+_MODEL_NOTE = ("checked on your fit: posterior draws of the model the question names, fitted to its data, "
+               "r_hat below 1.01; then within 3 Monte Carlo standard errors of your posterior's value")
 
 
 # --- the exercises -------------------------------------------------------------------------------------
@@ -241,6 +363,15 @@ def _ch1():
         from . import pooling
 
         return pooling.no_pooling(_load("anoles"), y="time", group="stream", x="size")
+
+    m18 = _fit_mean("1.8", "1|stream_sigma", lambda: _sim("1.8")["time"], "time ~ size + (1 | stream) to the "
+                    "simulated streams", variables=("1|stream_sigma", "1|stream", "size"))
+
+    def p_1_over_4(c):
+        idata = _checked_fit(c, observed=lambda: _load("anoles")["time"], variables=("1|stream", "size"),
+                             what="time ~ size + (1 | stream) to the anoles")
+        offsets = idata.posterior["1|stream"]
+        return _summarise(_level(offsets, 1) > _level(offsets, 4), kind="probability")
 
     return [
         Exercise("1.1", "easy", "The complete-pooling slope of time on size. Give 3 decimals.",
@@ -282,6 +413,34 @@ def _ch1():
                                      (partial_stream_1(c).attrs["mu"],
                                       "that is the population mean mu, where every stream would sit under "
                                       "complete pooling")]),
+        Exercise("1.8", "modelling", "Simulate streams with simulate.streams(n_per_stream=[2, 2, 2, 4, 4, 4, 8, 8, 8, "
+                                     "16, 16, 16], a_bar=5.0, sigma_a=1.0, b=-0.3, sigma=0.8, "
+                                     "rng=np.random.default_rng(108)); fit time ~ size + (1 | stream) with Bambi; "
+                                     "give the posterior mean of the stream sd 1|stream_sigma (pass idata=). "
+                                     "Give 2 decimals.",
+                 reference=m18[0], tolerance=m18[1], digits=2, needs=("idata",), tolerance_note=_MODEL_NOTE,
+                 hint_text="models.fit('time ~ size + (1 | stream)', sim, random_seed=...) returns (model, idata); "
+                           "idata.posterior['1|stream_sigma'].mean()",
+                 explain=lambda r: f"your posterior mean of sigma_alpha is {r:.2f}.",
+                 report=lambda c: _interval_report(c["idata"], "1|stream_sigma", 1.0, _sim("1.8").attrs["truth"]["a"]),
+                 mistakes=lambda c: [(1.0, "1.0 is the true value you simulated with; the question asks what your "
+                                           "fit estimates from the data"),
+                                     (float(c["idata"].posterior["1|stream_sigma"].median()),
+                                      "that is the posterior median; the question asks for the mean")]),
+        Exercise("1.9", "modelling", "Fit time ~ size + (1 | stream) to the anoles with Bambi. Stream 1's one lizard "
+                                     "dove longer than any stream's average. What is the posterior probability that stream 1's intercept "
+                                     "is above stream 4's (ten lizards), that is, that a lizard of a given size dives "
+                                     "longer in stream 1 (pass idata=)? Give 2 decimals.",
+                 reference=lambda c: p_1_over_4(c)[0], tolerance=lambda c: max(3 * p_1_over_4(c)[1], 1e-3),
+                 digits=2, needs=("idata",), tolerance_note=_MODEL_NOTE,
+                 hint_text="the stream intercepts are Intercept + 1|stream; the common Intercept cancels in the "
+                           "difference: compare idata.posterior['1|stream'] at streams '1' and '4' draw by draw",
+                 explain=lambda r: (f"P(alpha_1 > alpha_4 | data) is about {r:.2f}: one long dive is weak evidence, "
+                                    f"so stream 1 is pulled toward the population, while stream 4's ten lizards "
+                                    f"hold it where they are."),
+                 mistakes=lambda c: [(1 - p_1_over_4(c)[0], "that is the probability that stream 4's is the higher"),
+                                     (1.0, "stream 1's raw mean is the higher, but the question asks how probable "
+                                           "the ordering is under the posterior, draw by draw", 5e-3)]),
     ]
 
 
@@ -296,6 +455,23 @@ def _ch2():
         est = shrinkage.partial_pooling(d["passed"], d["n_students"])
         errors = (est[column] - d["true_p"]).abs()
         return float(errors[d["n_students"] == size].mean()) if size else float(errors.mean())
+
+    sim_passed = lambda: _sim("2.8")["passed"]  # noqa: E731
+    what = "p(passed, n_students) ~ 1 + (1 | classroom), family binomial, to the simulated classrooms"
+    m28 = _fit_mean("2.8", "1|classroom_sigma", sim_passed, what,
+                    variables=("1|classroom_sigma", "1|classroom", "Intercept"))
+
+    def room_1(c):
+        idata = _checked_fit(c, observed=sim_passed, variables=("1|classroom", "Intercept"), what=what)
+        post = idata.posterior
+        log_odds = post["Intercept"] + _level(post["1|classroom"], 1)
+        return _summarise(1 / (1 + np.exp(-log_odds)))
+
+    def room_1_report(c):
+        d = _sim("2.8").iloc[0]
+        return (f"Its raw proportion is {d['passed']}/{d['n_students']} = {d['passed'] / d['n_students']:.2f} and "
+                f"its true pass probability {d['true_p']:.2f}: the fit pulled the raw proportion toward the "
+                f"population of classrooms.")
 
     return [
         Exercise("2.1", "easy", "The proportion of students who passed in classroom 1 of the chapter's simulation. "
@@ -338,6 +514,35 @@ def _ch2():
                                       "this is the median; the question asks for the mean"),
                                      (1.0, "that is the prior mean (Exponential(1)); use the posterior")],
                  needs=("idata",)),
+        Exercise("2.8", "modelling", "Simulate classrooms with simulate.classrooms(a_bar=0.5, sigma=1.0, "
+                                     "n_students=(5, 10, 25, 35), n_per_size=10, rng=np.random.default_rng(205)); "
+                                     "fit p(passed, n_students) ~ 1 + (1 | classroom) with family='binomial'; give the "
+                                     "posterior mean of 1|classroom_sigma (pass idata=). Give 2 decimals.",
+                 reference=m28[0], tolerance=m28[1], digits=2, needs=("idata",), tolerance_note=_MODEL_NOTE,
+                 hint_text="models.fit('p(passed, n_students) ~ 1 + (1 | classroom)', sim, family='binomial', "
+                           "random_seed=...)",
+                 explain=lambda r: f"your posterior mean of sigma is {r:.2f}.",
+                 report=lambda c: _interval_report(c["idata"], "1|classroom_sigma", 1.0,
+                                                  _sim("2.8")["true_log_odds"]),
+                 mistakes=lambda c: [(1.0, "1.0 is the true value you simulated with; the question asks what your "
+                                           "fit estimates from the data"),
+                                     (float(c["idata"].posterior["1|classroom_sigma"].median()),
+                                      "that is the posterior median; the question asks for the mean")]),
+        Exercise("2.9", "modelling", "With your fit of exercise 2.8: the posterior mean of classroom 1's pass "
+                                     "probability, logistic(Intercept + 1|classroom[1]) draw by draw (pass idata=). "
+                                     "Give 2 decimals.",
+                 reference=lambda c: room_1(c)[0], tolerance=lambda c: 3 * room_1(c)[1], digits=2,
+                 needs=("idata",), tolerance_note=_MODEL_NOTE,
+                 hint_text="add idata.posterior['Intercept'] and the classroom-1 draws of '1|classroom', apply the "
+                           "logistic function 1 / (1 + exp(-x)) to every draw, then average",
+                 explain=lambda r: f"classroom 1 passes with posterior mean probability {r:.2f}.",
+                 report=room_1_report,
+                 mistakes=lambda c: [(_sim("2.8").iloc[0]["passed"] / _sim("2.8").iloc[0]["n_students"],
+                                      "that is classroom 1's raw proportion (no pooling); the question asks for "
+                                      "the fitted, partially pooled one"),
+                                     (float(c["idata"].posterior["Intercept"].mean()
+                                            + _level(c["idata"].posterior["1|classroom"], 1).mean()),
+                                      "that is on the log-odds scale: apply the logistic function")]),
     ]
 
 
@@ -362,6 +567,15 @@ def _ch3():
         # Monte Carlo error of the posterior mean of mu_a, carried to the pCi/L scale, times 3.
         mu, mcse = _posterior(c, "mu_a", observed=log_radon)
         return 3 * mcse * np.exp(mu)
+
+    votes = lambda: _sim("3.8")["republican"]  # noqa: E731
+    m38 = _fit_mean("3.8", "income:wealth", votes, "p(republican, n) ~ income * wealth + (income | state), family "
+                    "binomial, to the simulated states", variables=("income:wealth", "income|state", "1|state"))
+    uranium_what = "log_radon ~ floor * log_uranium + (1 | county) to the radon data"
+
+    def floor_by_uranium(c):
+        idata = _checked_fit(c, observed=log_radon, variables=("floor:log_uranium", "1|county"), what=uranium_what)
+        return _summarise(idata.posterior["floor:log_uranium"] < 0, kind="probability")
 
     return [
         Exercise("3.1", "easy", "The weight partial pooling gives the own mean of a county with 4 homes "
@@ -406,6 +620,34 @@ def _ch3():
                                          c["idata"].posterior["sigma"].mean()) ** 2)),
                                       "that looks like the mean in pCi/L; the question asks for the median")],
                  needs=("idata",)),
+        Exercise("3.8", "modelling", "Simulate states with simulate.voting(n_states=50, rng=np.random.default_rng(305)) "
+                                     "(the income slope is 0.4 in a state of average wealth and changes by -0.3 per unit "
+                                     "of wealth); fit p(republican, n) ~ income * wealth + (income | state) with "
+                                     "family='binomial'; give the posterior mean of income:wealth (pass idata=). "
+                                     "Give 2 decimals.",
+                 reference=m38[0], tolerance=m38[1], digits=2, needs=("idata",), tolerance_note=_MODEL_NOTE,
+                 hint_text="a state-level predictor (wealth) times an individual-level one (income) is a cross-level "
+                           "interaction: models.fit('p(republican, n) ~ income * wealth + (income | state)', sim, "
+                           "family='binomial', random_seed=...)",
+                 explain=lambda r: f"income's slope changes by {r:.2f} per unit of state wealth.",
+                 report=lambda c: _interval_report(c["idata"], "income:wealth", -0.3),
+                 mistakes=lambda c: [(-0.3, "-0.3 is the true value you simulated with; the question asks what your "
+                                            "fit estimates from the data"),
+                                     (float(c["idata"].posterior["income"].mean()),
+                                      "that is the income slope of a state of average wealth; the question asks "
+                                      "how it changes with wealth (income:wealth)")]),
+        Exercise("3.9", "modelling", "Fit log_radon ~ floor * log_uranium + (1 | county) to the radon data with Bambi. "
+                                     "What is the posterior probability that floor:log_uranium is negative, that is, "
+                                     "that a ground floor falls further below a basement in high-uranium counties "
+                                     "(pass idata=)? Give 2 decimals.",
+                 reference=lambda c: floor_by_uranium(c)[0],
+                 tolerance=lambda c: max(3 * floor_by_uranium(c)[1], 1e-3), digits=2, needs=("idata",),
+                 tolerance_note=_MODEL_NOTE,
+                 hint_text="the share of posterior draws of floor:log_uranium below 0",
+                 explain=lambda r: f"P(floor:log_uranium < 0 | data) is about {r:.2f}.",
+                 mistakes=lambda c: [(1 - floor_by_uranium(c)[0], "that is the probability that it is positive"),
+                                     (float(c["idata"].posterior["floor:log_uranium"].mean()),
+                                      "that is the posterior mean of the interaction, not a probability")]),
     ]
 
 
@@ -417,6 +659,25 @@ def _ch4():
 
     def p_negative(c):
         return _posterior(c, "rho", kind="negative", observed=lambda: _cafes()["wait"])
+
+    waits = lambda: _sim("4.8")["wait"]  # noqa: E731
+    m48 = _fit_mean("4.8", "rho", waits, "the correlated-slopes model (models.correlated_slopes, or a PyMC model "
+                    "with the correlation named 'rho') to the simulated cafes", variables=("rho",))
+    bambi_what = "wait ~ afternoon + (afternoon | cafe) with Bambi to the simulated cafes"
+
+    def cafe_1_afternoon(c):
+        idata = _checked_fit(c, observed=waits, variables=("Intercept", "afternoon", "1|cafe", "afternoon|cafe"),
+                             what=bambi_what)
+        post = idata.posterior
+        draws = post["Intercept"] + post["afternoon"] + _level(post["1|cafe"], 1) + _level(post["afternoon|cafe"], 1)
+        return _summarise(draws)
+
+    def cafe_1_report(c):
+        d = _sim("4.8")
+        one = d[d["cafe"] == 1]
+        raw = one.loc[one["afternoon"] == 1, "wait"].mean()
+        return (f"Cafe 1's true afternoon wait was {one['a_cafe'].iloc[0] + one['b_cafe'].iloc[0]:.2f}, and its "
+                f"{int((one['afternoon'] == 1).sum())} afternoon visits averaged {raw:.2f}.")
 
     return [
         Exercise("4.1", "easy", "The covariance of a and b for sigma_a = 2, sigma_b = 0.1, rho = 0.3. Give 2 decimals.",
@@ -461,6 +722,34 @@ def _ch4():
                                       "sds to get the correlation", 2e-4),
                                      (start_corr(1.12, 0.16, -0.09, -2.75), "that is at 2007 (a + 2.75 b); "
                                                                             "1952 is 2.75 decades *before*")]),
+        Exercise("4.8", "modelling", "Simulate cafes with simulate.cafes(n_cafes=30, n_visits=10, a=3.5, b=-1.0, "
+                                     "sigma_a=1.0, sigma_b=0.5, rho=-0.7, sigma=0.5, rng=np.random.default_rng(405)); "
+                                     "fit the correlated varying-slopes model of wait on afternoon by cafe; give the "
+                                     "posterior mean of rho (pass idata=). Give 2 decimals.",
+                 reference=m48[0], tolerance=m48[1], digits=2, needs=("idata",), tolerance_note=_MODEL_NOTE,
+                 hint_text="models.correlated_slopes(sim, y='wait', x='afternoon', group='cafe', random_seed=...) "
+                           "returns (model, idata)",
+                 explain=lambda r: f"your posterior mean of rho is {r:.2f}.",
+                 report=lambda c: _interval_report(c["idata"], "rho", -0.7),
+                 mistakes=lambda c: [(-0.7, "-0.7 is the true value you simulated with; the question asks what your "
+                                            "fit estimates from the data"),
+                                     (float(np.corrcoef(_sim("4.8").groupby("cafe")[["a_cafe", "b_cafe"]].first().T)[0, 1]),
+                                      "that is the correlation of the simulated cafes' true effects; the question "
+                                      "asks for the posterior's estimate")]),
+        Exercise("4.9", "modelling", "Fit wait ~ afternoon + (afternoon | cafe) with Bambi to the same simulated cafes. "
+                                     "What is the posterior mean of cafe 1's afternoon wait, Intercept + afternoon + "
+                                     "its two group effects (pass idata=)? Give 2 decimals.",
+                 reference=lambda c: cafe_1_afternoon(c)[0], tolerance=lambda c: 3 * cafe_1_afternoon(c)[1],
+                 digits=2, needs=("idata",), tolerance_note=_MODEL_NOTE,
+                 hint_text="add, draw by draw, Intercept, afternoon, and cafe 1's draws of 1|cafe and afternoon|cafe",
+                 explain=lambda r: f"cafe 1's afternoon wait is about {r:.2f} minutes.",
+                 report=cafe_1_report,
+                 mistakes=lambda c: [(float(c["idata"].posterior["Intercept"].mean()
+                                            + _level(c["idata"].posterior["1|cafe"], 1).mean()),
+                                      "that is cafe 1's morning wait; add the afternoon effects"),
+                                     (float(c["idata"].posterior["Intercept"].mean()
+                                            + c["idata"].posterior["afternoon"].mean()),
+                                      "that is the average cafe's afternoon wait; add cafe 1's own effects")]),
     ]
 
 
@@ -476,6 +765,12 @@ def _ch5():
         row = lines().loc[54]
         evidence = (row["n"] if use_n else row["sxx"]) / fit().sd["Residual"] ** 2
         return evidence / (evidence + 1 / fit().sd["standLRT"] ** 2)
+
+    scores = lambda: _load("exam")["normexam"]  # noqa: E731
+    m58 = _fit_mean("5.8", "sex", scores, "normexam ~ standLRT + sex + (standLRT | school) to the exam data",
+                    variables=("sex", "standLRT", "standLRT|school", "1|school"))
+    m59 = _fit_mean("5.9", "1|stream_sigma", lambda: _sim("5.9")["time"], "time ~ size + (1 | stream) to the "
+                    "simulated schools", variables=("1|stream_sigma", "1|stream", "size"))
 
     return [
         Exercise("5.1", "easy", "The least-squares slope of school 54 (8 students). Give 2 decimals.",
@@ -512,6 +807,31 @@ def _ch5():
                  mistakes=lambda c: [(lines().loc[48, "slope"], "that is the no-pooling slope through two students"),
                                      (fit().fixed["standLRT"], "that is the population (fixed) slope; add the "
                                                                "school's deviation")]),
+        Exercise("5.8", "modelling", "Fit normexam ~ standLRT + sex + (standLRT | school) to the exam data with "
+                                     "Bambi. What is the posterior mean of the coefficient of sex, the boys' exam score "
+                                     "minus the girls' at the same reading score in the same school (pass idata=)? "
+                                     "Give 2 decimals.",
+                 reference=m58[0], tolerance=m58[1], digits=2, needs=("idata",), tolerance_note=_MODEL_NOTE,
+                 hint_text="Bambi codes sex with F as the reference level, so the posterior variable 'sex' is M - F",
+                 explain=lambda r: f"boys score {abs(r):.2f} sd {'below' if r < 0 else 'above'} girls of the same "
+                                   f"reading score in the same school.",
+                 mistakes=lambda c: [(-float(c["idata"].posterior["sex"].mean()),
+                                      "right size, wrong sign: the question asks for boys minus girls"),
+                                     (float(_load("exam").groupby("sex")["normexam"].mean().diff().iloc[-1]),
+                                      "that is the raw difference of the boys' and girls' means, without the "
+                                      "model's adjustment for reading score and school")]),
+        Exercise("5.9", "modelling", "Simulate 65 schools of the exam's sizes with simulate.streams(n_per_stream="
+                                     "exam.groupby('school', observed=True).size(), a_bar=0.0, sigma_a=0.3, b=0.55, "
+                                     "sigma=0.75, rng=np.random.default_rng(506)) (a stream stands for a school, size for "
+                                     "the reading score, time for the exam score); fit time ~ size + (1 | stream); give "
+                                     "the posterior mean of 1|stream_sigma (pass idata=). Give 2 decimals.",
+                 reference=m59[0], tolerance=m59[1], digits=2, needs=("idata",), tolerance_note=_MODEL_NOTE,
+                 hint_text="models.fit('time ~ size + (1 | stream)', sim, random_seed=...)",
+                 explain=lambda r: f"your posterior mean of the schools' sd is {r:.2f}.",
+                 report=lambda c: _interval_report(c["idata"], "1|stream_sigma", 0.3, _sim("5.9").attrs["truth"]["a"]),
+                 mistakes=lambda c: [(0.3, "0.3 is the true value you simulated with; the question asks what your "
+                                           "fit estimates from the data"),
+                                     (0.75, "that is the residual sd (student to student) you simulated with")]),
     ]
 
 

@@ -1,10 +1,12 @@
 """Write student versions of the chapter notebooks: solutions out, answer placeholders in.
 
 In a chapter notebook, an *answer cell* is a code cell tagged ``answer`` whose solution sits between
-``### BEGIN SOLUTION`` and ``### END SOLUTION``; the block must assign one ``answer_...`` variable.
-A *solution cell* is any cell tagged ``solution`` (e.g. the model answers to conceptual questions).
+``### BEGIN SOLUTION`` and ``### END SOLUTION``; the block must assign one ``answer_...`` variable,
+and may assign fits (``idata_...``) that the check reads too.
+A *solution cell* is any cell tagged ``solution`` (e.g. the model answers to conceptual questions), and a
+*reference check* (tagged ``reference-check``, hidden on the site) asserts that the reference solution passes.
 The student version keeps every other cell, replaces each solution block by
-``answer_... = ...  # your answer``, drops solution cells and clears all outputs, so running it top to
+``answer_... = ...  # your answer`` (and ``idata_... = ...`` for each fit it assigned), drops solution cells and reference checks and clears all outputs, so running it top to
 bottom works and every check says "not answered yet".
 
 Usage: ``python -m course_lib.student [chapters_dir] [out_dir]`` (defaults ``chapters``,
@@ -21,6 +23,8 @@ from . import _checks
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 _ANSWER = re.compile(r"^\s*(answer_\w+)\s*=", re.MULTILINE)
+# A fit the check reads too (``idata_1_8``), assigned alone or unpacked: ``model_1_8, idata_1_8 = ...``
+_FIT = re.compile(r"^([A-Za-z_][\w, ]*)=(?!=)", re.MULTILINE)
 
 
 def strip_solution(source: str) -> str:
@@ -48,7 +52,10 @@ def strip_solution(source: str) -> str:
         names = _ANSWER.findall(block)
         if not names:
             raise ValueError("a solution block must assign an answer_... variable, e.g. answer_3_1 = ...")
-        out.append(before + f"{names[-1]} = ...  # your answer")
+        fits = dict.fromkeys(name.strip() for target in _FIT.findall(block) for name in target.split(",")
+                             if name.strip().startswith("idata_"))
+        lines = [f"{fit} = ...  # your fit: its InferenceData" for fit in fits]
+        out.append(before + "\n".join([*lines, f"{names[-1]} = ...  # your answer"]))
     if END in rest:
         raise ValueError("source has an END SOLUTION marker without a BEGIN SOLUTION")
     out.append(rest)
@@ -65,7 +72,7 @@ def student_notebook(nb):
     cells = []
     for cell in student.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if "solution" in tags:
+        if "solution" in tags or "reference-check" in tags:
             continue
         if cell.cell_type == "code":
             if "answer" in tags:

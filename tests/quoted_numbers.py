@@ -10,7 +10,9 @@ QUOTED = {
         "5.6626895": "the lesson's lmer fixed effect (Intercept), printed to 7 digits",
         "0.2339056": "the lesson's lmer fixed effect (size), printed to 7 digits",
     },
-    "02_pooling_and_shrinkage": {},
+    "02_pooling_and_shrinkage": {
+        "1.01": "the r_hat threshold of Vehtari et al. (2021), which models.diagnostics applies",
+    },
     "03_radon": {
         "0.3436": "the lesson's lmer output: sd of the county floor slopes",
         "2.5": "the factor Bambi's default priors scale the data's sds by (Bambi's documentation)",

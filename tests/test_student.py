@@ -31,12 +31,14 @@ def test_no_solution_text_in_student_notebooks(student_dir, chapter):
     text = "\n".join(c.source for c in nb.cells)
     assert student.BEGIN not in text and student.END not in text
     assert "Model answer" not in text and "{dropdown} Solution" not in text
-    for cell in original.cells:  # every line of every reference solution is gone
+    questions = "\n".join(c.source for c in original.cells if c.cell_type == "markdown")
+    for cell in original.cells:  # every line of every reference solution is gone (unless the question gives it)
         if "answer" in cell.metadata.get("tags", []):
             block = cell.source.split(student.BEGIN)[1].split(student.END)[0]
             for line in block.strip().splitlines():
-                if line.strip() and not line.strip().startswith("#"):
+                if line.strip() and not line.strip().startswith("#") and line not in questions:
                     assert line not in text, line
+    assert not [c for c in nb.cells if "reference-check" in c.metadata.get("tags", [])]
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
 
 
@@ -44,8 +46,11 @@ def test_no_solution_text_in_student_notebooks(student_dir, chapter):
 def test_every_chapter_has_exercises_with_checks(chapter):
     nb = nbformat.read(chapter, as_version=4)
     answers = [c for c in nb.cells if "answer" in c.metadata.get("tags", [])]
-    checks = [c for c in nb.cells if c.cell_type == "code" and "exercises.check(" in c.source]
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("exercises.check(")]
     solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+    asserted = [c for c in nb.cells if "reference-check" in c.metadata.get("tags", [])]
+    assert all(c.source.startswith("assert exercises.check(") and "remove-cell" in c.metadata["tags"]
+               for c in asserted)
     assert len(answers) >= 4 and len(checks) == len(answers)
     assert len(answers) + len(solutions) >= 6
     assert all("hide-input" in c.metadata["tags"] for c in answers)
@@ -66,9 +71,8 @@ def test_unanswered_exercises_run_and_say_so(student_dir, chapter):
     for cell in nb.cells:
         if "answer" in cell.metadata.get("tags", []):
             exec(cell.source, namespace)
-        elif cell.cell_type == "code" and "exercises.check(" in cell.source:
-            call = cell.source.replace("# NBVAL_CHECK_OUTPUT\n", "")
-            call = re.sub(r", idata=\w+", ", idata=None", call)
+        elif cell.cell_type == "code" and cell.source.startswith("exercises.check("):
+            call = re.sub(r", idata=\w+", ", idata=None", cell.source)
             messages.append(eval(call, namespace).message)
     assert messages and all(m == exercises.NOT_ANSWERED for m in messages)
 
@@ -91,7 +95,7 @@ def test_a_student_notebook_runs_top_to_bottom_unanswered(student_dir):
     path = student_dir / "02_pooling_and_shrinkage.ipynb"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(ROOT / "chapters")}}).execute()
-    checks = [c for c in nb.cells if c.cell_type == "code" and "exercises.check(" in c.source]
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("exercises.check(")]
     assert checks
     for cell in checks:
         text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
