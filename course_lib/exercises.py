@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -236,7 +237,9 @@ def _checked_fit(context, *, observed, variables, what):
     posterior = idata.posterior
     if posterior.sizes.get("chain", 1) < 2:
         raise _Wrong("run at least 2 chains, so that r_hat can say whether they agree")
-    r_hat = az.rhat(posterior)
+    with warnings.catch_warnings():  # constant variables (a correlation matrix's diagonal) have no r_hat
+        warnings.simplefilter("ignore", RuntimeWarning)
+        r_hat = az.rhat(posterior)
     worst = max(((float(np.nanmax(np.asarray(r_hat[name]))), name) for name in r_hat.data_vars
                  if np.isfinite(np.asarray(r_hat[name])).any()), default=(1.0, ""))
     if not worst[0] < 1.01:
