@@ -838,6 +838,77 @@ def _ch5():
     ]
 
 
+def _study(context) -> pd.DataFrame:
+    """The Bayesian sigma_a rows of the student's recovery study (``table=``), checked."""
+    table = context["table"]
+    if not isinstance(table, pd.DataFrame):
+        raise _Wrong(f"table must be your study's table (what recovery.run_study returned), got {type(table).__name__}")
+    missing = {"sim", "method", "parameter", "truth", "lower_90", "upper_90"} - set(table.columns)
+    if missing:
+        raise _Wrong(f"your table has no column(s) {sorted(missing)}: pass what recovery.run_study returned")
+    rows = table[(table["parameter"] == "sigma_a") & (table["method"] == "Bayes")]
+    if rows.empty:
+        raise _Wrong("your table has no rows for sigma_a fitted by 'Bayes': use "
+                     "fits={'Bayes': recovery.bayes_estimates(fit)}")
+    if rows["sim"].nunique() < 50:
+        raise _Wrong(f"your study has {rows['sim'].nunique()} data sets; run at least 50 (n_sims=50)")
+    return rows
+
+
+def _study_coverage(context) -> float:
+    rows = _study(context)
+    return float(((rows["lower_90"] <= rows["truth"]) & (rows["truth"] <= rows["upper_90"])).mean())
+
+
+def _study_report(context) -> str:
+    from scipy.stats import binomtest
+
+    rows = _study(context)
+    hits = int(((rows["lower_90"] <= rows["truth"]) & (rows["truth"] <= rows["upper_90"])).sum())
+    ci = binomtest(hits, len(rows)).proportion_ci(0.95)
+    inside = ci.low <= 0.9 <= ci.high
+    health = ""
+    if "r_hat" in rows.columns:
+        flagged = int((rows.groupby("sim")["r_hat"].first() >= 1.01).sum())
+        health = f" {flagged} of your {len(rows)} fits had an r_hat of 1.01 or more."
+    return (f"{hits} of {len(rows)} intervals contain the truth; the 95% binomial interval of the coverage is "
+            f"{ci.low:.2f} to {ci.high:.2f}, which {'contains' if inside else 'does not contain'} 0.90.{health}")
+
+
+def _ch6():
+    se = lambda: float(np.sqrt(0.89 * 0.11 / 200))  # noqa: E731
+    return [
+        Exercise("6.1", "easy", "A recovery study of 200 data sets finds that 178 of the 90% intervals contain the "
+                                "truth. What is the standard error of the estimated coverage, sqrt(p (1 - p) / n) with "
+                                "p the observed coverage? Give 3 decimals.",
+                 reference=lambda c: se(), tolerance=lambda c: 5e-5, digits=3,
+                 hint_text="p = 178 / 200 and n = 200",
+                 explain=lambda r: f"sqrt(0.89 * 0.11 / 200) = {r:.4f}: about two points either way",
+                 mistakes=lambda c: [(se() ** 2, "that is the variance; take its square root"),
+                                     (float(np.sqrt(0.9 * 0.1 / 200)), "that uses the nominal 0.9; the question "
+                                                                      "asks for the observed coverage, 178 / 200", 5e-5),
+                                     (float(np.sqrt(0.89 * 0.11)), "divide by n = 200 inside the square root")]),
+        Exercise("6.2", "medium", "If the 90% intervals are exact, how many data sets must a recovery study have for "
+                                  "the standard error of the estimated coverage to be 0.005? Give a whole number.",
+                 reference=lambda c: 0.9 * 0.1 / 0.005**2, tolerance=lambda c: 0.5, kind="integer",
+                 hint_text="solve sqrt(0.9 * 0.1 / n) = 0.005 for n",
+                 explain=lambda r: f"n = 0.9 * 0.1 / 0.005^2 = {r:.0f}: halving the error takes four times the data sets",
+                 mistakes=lambda c: [(0.9 * 0.1 / 0.005, "square the standard error: n = p (1 - p) / se^2"),
+                                     (0.9 / 0.005**2, "p (1 - p) is 0.9 * 0.1 = 0.09")]),
+        Exercise("6.5", "modelling", "Run a recovery study of your own design: at least 50 data sets from "
+                                     "simulate.varying_intercepts with group sizes and true values of your choice, "
+                                     "each fitted with recovery.intercepts_fitter and recovery.bayes_estimates "
+                                     "(method 'Bayes'). What share of the 90% intervals for sigma_a contain the truth "
+                                     "(pass table=)? Give 2 decimals.",
+                 reference=_study_coverage, tolerance=lambda c: 0.0, digits=2, needs=("table",),
+                 tolerance_note="any correct rounding of the coverage computed from your own table",
+                 hint_text="the share of rows with lower_90 <= truth <= upper_90, among sigma_a's rows",
+                 explain=lambda r: f"your 90% intervals for sigma_a covered the truth in {r:.0%} of your data sets.",
+                 report=_study_report,
+                 mistakes=lambda c: [(1 - _study_coverage(c), "that is the share of intervals that miss the truth")]),
+    ]
+
+
 @functools.lru_cache(maxsize=None)
 def _separate():
     from . import pooling
@@ -845,7 +916,7 @@ def _separate():
     return pooling.separate_lines(_load("exam"), y="normexam", x="standLRT", group="school")
 
 
-EXERCISES: dict[str, Exercise] = {e.key: e for e in (*_ch1(), *_ch2(), *_ch3(), *_ch4(), *_ch5())}
+EXERCISES: dict[str, Exercise] = {e.key: e for e in (*_ch1(), *_ch2(), *_ch3(), *_ch4(), *_ch5(), *_ch6())}
 
 
 def _get(key) -> Exercise:

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from . import _checks
 
-_CHECK = re.compile(r'^exercises\.check\("(\d+\.\d+)", (answer_\w+)(?:, idata=(\w+))?\)\s*$')
+_CHECK = re.compile(r'^exercises\.check\("(\d+\.\d+)", (answer_\w+)(?:, (idata|table)=(\w+))?\)\s*$')
 
 _TEST = '''"""Exercise {key} of {chapter}: the chapter's own check, run on the submission's variables."""
 
@@ -65,12 +65,13 @@ def check_{ident}(env):
 
 @dataclass(frozen=True)
 class Check:
-    """One checked exercise of a chapter: its key, answer variable, fit variable and points."""
+    """One checked exercise of a chapter: its key, answer variable, fit (or study table) variable and points."""
 
     key: str
     answer: str
     fit: str | None
     points: int
+    keyword: str = "idata"
 
 
 def chapter_checks(chapter: str | Path) -> list[Check]:
@@ -92,9 +93,9 @@ def chapter_checks(chapter: str | Path) -> list[Check]:
     for cell in nbformat.read(path, as_version=4).cells:
         match = _CHECK.match(cell.source) if cell.cell_type == "code" else None
         if match:
-            key, answer, fit = match.groups()
+            key, answer, keyword, fit = match.groups()
             level = exercises.EXERCISES[key].level if key in exercises.EXERCISES else ""
-            found.append(Check(key, answer, fit, 2 if level == "modelling" else 1))
+            found.append(Check(key, answer, fit, 2 if level == "modelling" else 1, keyword or "idata"))
     if not found:
         raise ValueError(f"chapter {path.name} has no exercises.check(...) cells to grade")
     return found
@@ -106,7 +107,7 @@ def write_tests(chapter: str | Path, out: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for check in chapter_checks(chapter):
-        context = f'{{"idata": env.get("{check.fit}")}}' if check.fit else "{}"
+        context = f'{{"{check.keyword}": env.get("{check.fit}")}}' if check.fit else "{}"
         source = _TEST.format(key=check.key, chapter=Path(chapter).stem, points=check.points,
                               ident=check.key.replace(".", "_"), answer=check.answer, context=context)
         target = out / f"q{check.key.replace('.', '_')}.py"

@@ -114,6 +114,53 @@ def streams(*, n_per_stream, a_bar: float = 5.0, sigma_a: float = 1.5, b: float 
     return df
 
 
+def varying_intercepts(*, n_per_group, a_bar: float = 0.0, sigma_a: float = 1.0, sigma: float = 1.0,
+                       rng: np.random.Generator) -> pd.DataFrame:
+    """Simulate the varying-intercepts model, ``y_i ~ Normal(a[group[i]], sigma)``, ``a_j ~ Normal(a_bar, sigma_a)``.
+
+    Parameters
+    ----------
+    n_per_group : sequence of int
+        Observations in each group (each at least 1); its length is the number of groups.
+    a_bar, sigma_a : float, default 0.0 and 1.0
+        Mean and standard deviation (non-negative) of the group intercepts.
+    sigma : float, default 1.0
+        Residual standard deviation, positive.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group`` (categorical, 1..J) and ``y``; ``attrs["truth"]`` holds the parameters and
+        the drawn intercepts ``a`` (one per group).
+
+    Raises
+    ------
+    ValueError
+        If any argument is out of range.
+
+    Examples
+    --------
+    >>> df = varying_intercepts(n_per_group=[1, 3], rng=np.random.default_rng(1))
+    >>> len(df), df["group"].nunique(), len(df.attrs["truth"]["a"])
+    (4, 2, 2)
+    """
+    n = _counts("n_per_group", n_per_group)
+    a_bar = _checks.finite("a_bar", a_bar)
+    sigma_a = _checks.positive("sigma_a", sigma_a, allow_zero=True)
+    sigma = _checks.positive("sigma", sigma)
+    rng = _checks.rng(rng)
+    a = rng.normal(a_bar, sigma_a, size=len(n))
+    group_idx = np.repeat(np.arange(len(n)), n)
+    df = pd.DataFrame({
+        "group": pd.Categorical(group_idx + 1, categories=np.arange(1, len(n) + 1)),
+        "y": rng.normal(a[group_idx], sigma),
+    })
+    df.attrs["truth"] = {"a_bar": a_bar, "sigma_a": sigma_a, "sigma": sigma, "a": a}
+    return df
+
+
 def _counts(name: str, values) -> np.ndarray:
     """Return ``values`` as an int array of positive counts, or raise."""
     try:

@@ -53,8 +53,9 @@ def strip_solution(source: str) -> str:
         if not names:
             raise ValueError("a solution block must assign an answer_... variable, e.g. answer_3_1 = ...")
         fits = dict.fromkeys(name.strip() for target in _FIT.findall(block) for name in target.split(",")
-                             if name.strip().startswith("idata_"))
-        lines = [f"{fit} = ...  # your fit: its InferenceData" for fit in fits]
+                             if name.strip().startswith(("idata_", "table_")))
+        lines = [f"{fit} = ...  # your {'fit: its InferenceData' if fit.startswith('idata_') else 'study: its table'}"
+                 for fit in fits]
         out.append(before + "\n".join([*lines, f"{names[-1]} = ...  # your answer"]))
     if END in rest:
         raise ValueError("source has an END SOLUTION marker without a BEGIN SOLUTION")

@@ -757,3 +757,40 @@ def covariance_sandbox(*, sigma_a: float = 1.0, sigma_b: float = 0.5, rho: float
     box.children = (widgets.HBox(list(controls.values())[:2]), widgets.HBox(list(controls.values())[2:]),
                     box.children[1])
     return box
+
+
+def design_control(grid: pd.DataFrame, *, parameter: str = "sigma_a", static: bool | None = None):
+    """A slider over the number of groups of a recovery study's designs: for each, the estimates of
+    ``parameter`` by each estimator, with their coverage and error (:func:`course_lib.recovery.plot_design`).
+
+    Everything is drawn from ``grid`` (computed in the chapter), so the static-site form works
+    without a kernel.
+
+    Returns
+    -------
+    ipywidgets.VBox
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame({"n_groups": 5, "group_size": 3, "method": "REML", "parameter": "sigma_a",
+    ...                      "estimate": [0.1, 0.4], "truth": 0.3, "lower_90": 0.0, "upper_90": 1.0})
+    >>> box = design_control(grid, static=True)
+    >>> len(box.stack.children)
+    1
+    """
+    import ipywidgets as widgets
+
+    from . import recovery
+
+    _checks.frame("grid", grid, ["n_groups", "group_size", "method", "parameter", "estimate", "truth"])
+    designs = sorted(int(j) for j in grid["n_groups"].unique())
+
+    def draw(n_groups):
+        axes = recovery.plot_design(grid, n_groups=int(n_groups), parameter=parameter)
+        return np.ravel(axes)[0].figure
+
+    if static_wanted(static):
+        return static_frames(draw, designs, description="groups", label=lambda j: f"{j} groups", dpi=80)
+    slider = widgets.SelectionSlider(options=designs, value=designs[0], description="groups",
+                                     continuous_update=False)
+    return slider_figure(draw, slider)
