@@ -838,39 +838,41 @@ def _ch5():
     ]
 
 
-def _study(context) -> pd.DataFrame:
-    """The Bayesian sigma_a rows of the student's recovery study (``table=``), checked."""
+def _study(context, method: str = "Bayes") -> pd.DataFrame:
+    """The sigma_a rows of ``method`` in the student's recovery study (``table=``), checked."""
     table = context["table"]
     if not isinstance(table, pd.DataFrame):
         raise _Wrong(f"table must be your study's table (what recovery.run_study returned), got {type(table).__name__}")
     missing = {"sim", "method", "parameter", "truth", "lower_90", "upper_90"} - set(table.columns)
     if missing:
         raise _Wrong(f"your table has no column(s) {sorted(missing)}: pass what recovery.run_study returned")
-    rows = table[(table["parameter"] == "sigma_a") & (table["method"] == "Bayes")]
+    rows = table[(table["parameter"] == "sigma_a") & (table["method"] == method)]
     if rows.empty:
-        raise _Wrong("your table has no rows for sigma_a fitted by 'Bayes': use "
-                     "fits={'Bayes': recovery.bayes_estimates(fit)}")
+        use = "recovery.bayes_estimates(fit)" if method == "Bayes" else "recovery.reml_estimates"
+        raise _Wrong(f"your table has no rows for sigma_a fitted by {method!r}: use fits={{{method!r}: {use}}}")
     if rows["sim"].nunique() < 50:
         raise _Wrong(f"your study has {rows['sim'].nunique()} data sets; run at least 50 (n_sims=50)")
     return rows
 
 
-def _study_coverage(context) -> float:
-    rows = _study(context)
+def _study_coverage(context, method: str = "Bayes") -> float:
+    rows = _study(context, method)
     return float(((rows["lower_90"] <= rows["truth"]) & (rows["truth"] <= rows["upper_90"])).mean())
 
 
-def _study_report(context) -> str:
+def _study_report(context, method: str = "Bayes") -> str:
     from scipy.stats import binomtest
 
-    rows = _study(context)
+    rows = _study(context, method)
     hits = int(((rows["lower_90"] <= rows["truth"]) & (rows["truth"] <= rows["upper_90"])).sum())
     ci = binomtest(hits, len(rows)).proportion_ci(0.95)
     inside = ci.low <= 0.9 <= ci.high
     health = ""
     if "r_hat" in rows.columns:
-        flagged = int((rows.groupby("sim")["r_hat"].first() >= 1.01).sum())
+        flagged = int((rows.groupby("sim")["r_hat"].first().fillna(1.0) >= 1.01).sum())
         health = f" {flagged} of your {len(rows)} fits had an r_hat of 1.01 or more."
+    if method != "Bayes":
+        health = f" {int(rows['lower_90'].isna().sum())} of your {len(rows)} data sets had no interval (sigma_a at 0)."
     return (f"{hits} of {len(rows)} intervals contain the truth; the 95% binomial interval of the coverage is "
             f"{ci.low:.2f} to {ci.high:.2f}, which {'contains' if inside else 'does not contain'} 0.90.{health}")
 
@@ -906,7 +908,25 @@ def _ch6():
                  explain=lambda r: f"your 90% intervals for sigma_a covered the truth in {r:.0%} of your data sets.",
                  report=_study_report,
                  mistakes=lambda c: [(1 - _study_coverage(c), "that is the share of intervals that miss the truth")]),
+        Exercise("6.6", "modelling", "Run a recovery study of REML with few, small groups: at least 50 data sets from "
+                                     "simulate.varying_intercepts with 5 groups of 3 rows (a_bar=1.3, sigma_a=0.3, "
+                                     "sigma=0.8), each fitted with recovery.reml_estimates (method 'REML'). What share "
+                                     "of the 90% Wald intervals for sigma_a contain the truth, counting a missing "
+                                     "interval as a miss (pass table=)? Give 2 decimals.",
+                 reference=lambda c: _study_coverage(c, "REML"), tolerance=lambda c: 0.0, digits=2, needs=("table",),
+                 tolerance_note="any correct rounding of the coverage computed from your own table",
+                 hint_text="fits={'REML': recovery.reml_estimates}; a NaN interval is a miss",
+                 explain=lambda r: f"REML's 90% Wald intervals for sigma_a covered the truth in {r:.0%} of your data sets.",
+                 report=lambda c: _study_report(c, "REML"),
+                 mistakes=lambda c: [(1 - _study_coverage(c, "REML"), "that is the share of intervals that miss the truth"),
+                                     (_covered_where_defined(c), "that leaves out the data sets with no interval; "
+                                                                 "count them as misses")]),
     ]
+
+
+def _covered_where_defined(context) -> float:
+    rows = _study(context, "REML").dropna(subset=["lower_90"])
+    return float(((rows["lower_90"] <= rows["truth"]) & (rows["truth"] <= rows["upper_90"])).mean()) if len(rows) else -1.0
 
 
 @functools.lru_cache(maxsize=None)

@@ -114,15 +114,24 @@ def intercepts_fitter(n_groups: int, *, a_bar_sd: float = 2.5, sigma_a_scale: fl
                       sigma_scale: float = 1.0, draws: int = 1000, tune: int = 500, chains: int = 2):
     """Compile the Bayesian varying-intercepts model once; return a function that fits new data fast.
 
-    The model, written non-centred (``a_j = a_bar + sigma_a * z_j``)::
+    The model::
 
         y_i ~ Normal(a[group[i]], sigma)
+        a_j ~ Normal(a_bar, sigma_a)
         a_bar ~ Normal(0, a_bar_sd),  sigma_a ~ HalfNormal(sigma_a_scale),  sigma ~ HalfNormal(sigma_scale)
-        z_j ~ Normal(0, 1)
+
+    is sampled in a *partially non-centred* form (Papaspiliopoulos, Roberts and Sköld 2007; Gorinova,
+    Moore and Hoffman 2020): ``a_j = a_bar + sigma_a**(1 - w_j) * (t_j - w_j * a_bar)`` with
+    ``t_j ~ Normal(w_j * a_bar, sigma_a**w_j)``, which gives ``a_j`` the same distribution for any
+    ``w_j`` in [0, 1]. ``w_j = 0`` is the non-centred form (``t_j`` is a standard normal ``z_j``), best
+    for groups whose data say little; ``w_j = 1`` is the centred form (``t_j`` is ``a_j``), best for
+    groups whose data pin their mean down. Each fit sets ``w_j`` to group ``j``'s partial-pooling weight
+    ``n_j s_a^2 / (n_j s_a^2 + s^2)`` with ``s_a`` and ``s`` from a quick REML fit of the same data;
+    the weights change how the sampler moves, not the model or its posterior.
 
     nutpie compiles it with the data in ``pm.Data`` containers; each fit swaps in new data (and, if
     asked, another ``sigma_a_scale``) with ``compiled.with_data``, so nothing is recompiled. A data
-    set may have fewer than ``n_groups`` groups: the unused ``z_j`` touch no data and are sampled
+    set may have fewer than ``n_groups`` groups: the unused ``a_j`` touch no data and are sampled
     from their prior, which leaves the posterior of every other parameter unchanged.
 
     Parameters
@@ -165,7 +174,8 @@ def intercepts_fitter(n_groups: int, *, a_bar_sd: float = 2.5, sigma_a_scale: fl
 
         codes, y = _group_codes(df, n_groups)
         prior = scales["sigma_a_scale"] if sigma_a_scale is None else _checks.positive("sigma_a_scale", sigma_a_scale)
-        model = compiled.with_data(group_idx=codes, y=y, sigma_a_scale=np.asarray(prior))
+        model = compiled.with_data(group_idx=codes, y=y, sigma_a_scale=np.asarray(prior),
+                                   w=centring_weights(codes, y, n_groups))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             return nutpie.sample(model, draws=draws, tune=tune, chains=chains, cores=chains,
@@ -186,10 +196,30 @@ def _compile_intercepts(n_groups: int, scales: dict):
         a_bar = pm.Normal("a_bar", 0.0, scales["a_bar_sd"])
         sigma_a = pm.HalfNormal("sigma_a", sigma_a_scale)
         sigma = pm.HalfNormal("sigma", scales["sigma_scale"])
-        z = pm.Normal("z", 0.0, 1.0, dims="group")
-        a = pm.Deterministic("a", a_bar + sigma_a * z, dims="group")
+        w = pm.Data("w", np.zeros(n_groups))
+        t = pm.Normal("t", w * a_bar, sigma_a**w, dims="group")
+        a = pm.Deterministic("a", a_bar + sigma_a ** (1 - w) * (t - w * a_bar), dims="group")
         pm.Normal("y_obs", a[group_idx], sigma, observed=y, shape=group_idx.shape)
     return nutpie.compile_pymc_model(model)
+
+
+def centring_weights(codes, y, n_groups: int) -> np.ndarray:
+    """Each group's partial-pooling weight ``n_j s_a^2 / (n_j s_a^2 + s^2)`` from a REML fit (0 for
+    unused groups): how centred :func:`intercepts_fitter` makes each group's parameter.
+
+    Examples
+    --------
+    >>> codes = np.repeat([0, 1], [2, 50])
+    >>> y = np.random.default_rng(1).normal(np.repeat([0.0, 2.0], [2, 50]), 1.0)
+    >>> centring_weights(codes, y, 3).round(2).tolist()
+    [0.65, 0.98, 0.0]
+    """
+    from .pooling import reml_intercepts
+
+    fit = reml_intercepts(pd.DataFrame({"g": codes, "y": y}), y="y", group="g")
+    n = np.bincount(codes, minlength=n_groups).astype(float)
+    signal = n * fit["sigma_group"] ** 2
+    return np.where(n > 0, signal / (signal + fit["sigma"] ** 2), 0.0)
 
 
 def _group_codes(df: pd.DataFrame, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -394,9 +424,17 @@ def coverage(table: pd.DataFrame, *, by=("method", "parameter"), prob: float = 0
         k, n = int(part["hit"].sum()), len(part)
         ci = binomtest(k, n).proportion_ci(confidence_level=confidence)
         rows[key] = {"coverage": k / n, "low": ci.low, "high": ci.high, "n": n, "no_interval": int(part["missing"].sum())}
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.names = by
-    return out
+    return _frame(rows, by)
+
+
+def _frame(rows: dict, by: list[str]) -> pd.DataFrame:
+    """A frame from ``{groupby key: row}``, indexed by ``by`` (a plain index for one column)."""
+    keys = list(rows)
+    if len(by) == 1:
+        index = pd.Index([k[0] if isinstance(k, tuple) else k for k in keys], name=by[0])
+    else:
+        index = pd.MultiIndex.from_tuples(keys, names=by)
+    return pd.DataFrame(list(rows.values()), index=index)
 
 
 def _by(table, by) -> list[str]:
@@ -510,9 +548,7 @@ def sbc_ranks_check(table: pd.DataFrame, *, prob: float = 0.95, by=("method", "p
         inside = bool(np.all((band["lower"] <= ecdf + 1e-12) & (ecdf <= band["upper"] + 1e-12)))
         rows[key] = {"n": len(part), "mean_rank": float(part["rank"].mean() / n_ranks),
                      "largest_gap": float(np.max(np.abs(ecdf - band["expected"]))), "inside": inside}
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.names = by
-    return out
+    return _frame(rows, by)
 
 
 def plot_estimates(table: pd.DataFrame, *, methods=None, axes=None):
@@ -555,6 +591,7 @@ def group_effects_by_size(table: pd.DataFrame, *, prob: float = 0.9) -> pd.DataF
     rmse = part.assign(sq=(part["estimate"] - part["truth"]) ** 2, sq_own=(part["own_mean"] - part["truth"]) ** 2)
     grouped = rmse.groupby("size", sort=True)
     out = cover.join(pd.DataFrame({"rmse": np.sqrt(grouped["sq"].mean()), "rmse_own": np.sqrt(grouped["sq_own"].mean())}))
+    out.index = out.index.astype(int)
     return out.sort_index()
 
 
