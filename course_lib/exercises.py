@@ -892,11 +892,11 @@ def _ch6():
                                      (float(np.sqrt(0.89 * 0.11)), "divide by n = 200 inside the square root")]),
         Exercise("6.2", "medium", "If the 90% intervals are exact, how many data sets must a recovery study have for "
                                   "the standard error of the estimated coverage to be 0.005? Give a whole number.",
-                 reference=lambda c: 0.9 * 0.1 / 0.005**2, tolerance=lambda c: 0.5, kind="integer",
+                 reference=lambda c: round(0.9 * 0.1 / 0.005**2), tolerance=lambda c: 0.5, kind="integer",
                  hint_text="solve sqrt(0.9 * 0.1 / n) = 0.005 for n",
                  explain=lambda r: f"n = 0.9 * 0.1 / 0.005^2 = {r:.0f}: halving the error takes four times the data sets",
-                 mistakes=lambda c: [(0.9 * 0.1 / 0.005, "square the standard error: n = p (1 - p) / se^2"),
-                                     (0.9 / 0.005**2, "p (1 - p) is 0.9 * 0.1 = 0.09")]),
+                 mistakes=lambda c: [(round(0.9 * 0.1 / 0.005), "square the standard error: n = p (1 - p) / se^2"),
+                                     (round(0.9 / 0.005**2), "p (1 - p) is 0.9 * 0.1 = 0.09")]),
         Exercise("6.5", "modelling", "Run a recovery study of your own design: at least 50 data sets from "
                                      "simulate.varying_intercepts with group sizes and true values of your choice, "
                                      "each fitted with recovery.intercepts_fitter and recovery.bayes_estimates "

@@ -363,13 +363,15 @@ def reml_standard_errors(df: pd.DataFrame, *, sigma_a: float, sigma: float) -> d
     From the observed information (minus the Hessian of the restricted log-likelihood in the two
     variances, by central differences), then the delta method: ``se(sd) = se(var) / (2 sd)``.
     ``a_bar``'s is the GLS one, ``1 / sqrt(sum_j n_j / (sigma^2 + n_j sigma_a^2))``.
-    ``sigma_a``'s is NaN when the estimate is 0 (on the boundary).
+    ``psi`` is the standard error of ``sigma_a**2 / sigma**2`` (the variance ratio statsmodels'
+    ``MixedLM`` reports in ``cov_params``). ``sigma_a``'s and ``psi``'s are NaN when the estimate is
+    0 (on the boundary).
 
     Examples
     --------
     >>> df = pd.DataFrame({"group": [1, 1, 2, 2, 3, 3], "y": [0.1, 0.3, 1.2, 1.0, 2.2, 1.9]})
     >>> sorted(reml_standard_errors(df, sigma_a=0.9, sigma=0.2))
-    ['a_bar', 'sigma', 'sigma_a']
+    ['a_bar', 'psi', 'sigma', 'sigma_a']
     """
     _checks.frame("df", df, ["group", "y"])
     sigma_a = _checks.positive("sigma_a", sigma_a, allow_zero=True)
@@ -377,7 +379,7 @@ def reml_standard_errors(df: pd.DataFrame, *, sigma_a: float, sigma: float) -> d
     n, ybar, ssw = _group_stats(df)
     out = {"a_bar": float(1 / np.sqrt(np.sum(n / (sigma**2 + n * sigma_a**2))))}
     if sigma_a < 1e-6 * sigma:
-        return {**out, "sigma_a": float("nan"), "sigma": float("nan")}
+        return {**out, "sigma_a": float("nan"), "sigma": float("nan"), "psi": float("nan")}
     x = np.array([sigma_a**2, sigma**2])
     hessian = np.empty((2, 2))
     steps = 1e-4 * x
@@ -388,7 +390,9 @@ def reml_standard_errors(df: pd.DataFrame, *, sigma_a: float, sigma: float) -> d
             hessian[i, k] = (f[0] - f[1] - f[2] + f[3]) / (4 * steps[i] * steps[k])
     cov = np.linalg.inv(-hessian)
     var_se = np.sqrt(np.clip(np.diag(cov), 0, None))
-    return {**out, "sigma_a": float(var_se[0] / (2 * sigma_a)), "sigma": float(var_se[1] / (2 * sigma))}
+    gradient = np.array([1 / x[1], -x[0] / x[1] ** 2])
+    return {**out, "sigma_a": float(var_se[0] / (2 * sigma_a)), "sigma": float(var_se[1] / (2 * sigma)),
+            "psi": float(np.sqrt(gradient @ cov @ gradient))}
 
 
 def coverage(table: pd.DataFrame, *, by=("method", "parameter"), prob: float = 0.9,

@@ -22,4 +22,8 @@ QUOTED = {
         "0.065": "the lesson's precis of its gapminder model: sigma_b (on a year scale it does not show)",
     },
     "05_schools": {},
+    "06_can_we_trust_the_fit": {
+        "2.5": "the sd of the model's prior on a_bar, set in course_lib.recovery.intercepts_fitter",
+        "1.645": "the standard normal's 95% quantile: a 90% Wald interval is estimate ± 1.645 se",
+    },
 }

@@ -38,5 +38,6 @@ def test_every_question_says_how_many_decimals(path):
     for cell, source, _ in _cells(path):
         m = re.match(r"### Exercise (\d\.\d) ", source)
         if cell["cell_type"] == "markdown" and m and m.group(1) in exercises.EXERCISES:
-            digits = exercises.EXERCISES[m.group(1)].digits
-            assert f"Give {digits} decimal" in source, f"exercise {m.group(1)} does not say how many decimals"
+            exercise = exercises.EXERCISES[m.group(1)]
+            wanted = "Give a whole number" if exercise.kind == "integer" else f"Give {exercise.digits} decimal"
+            assert wanted in source, f"exercise {m.group(1)} does not say how many decimals"

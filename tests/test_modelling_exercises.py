@@ -9,7 +9,8 @@ import pytest
 
 from course_lib import exercises
 
-MODELLING = [k for k, e in exercises.EXERCISES.items() if e.level == "modelling"]
+MODELLING = [k for k, e in exercises.EXERCISES.items() if e.level == "modelling" and "idata" in e.needs]
+STUDIES = [k for k, e in exercises.EXERCISES.items() if e.level == "modelling" and "table" in e.needs]
 
 
 def _data(key):
@@ -127,9 +128,43 @@ def test_a_recovery_check_says_whether_the_truth_was_recovered():
 
 def test_every_chapter_has_two_modelling_exercises_one_a_recovery():
     by_chapter = {}
-    for key in MODELLING:
+    for key in MODELLING + STUDIES:
         by_chapter.setdefault(key.split(".")[0], []).append(exercises.EXERCISES[key])
-    assert sorted(by_chapter) == ["1", "2", "3", "4", "5"]
+    assert sorted(by_chapter) == ["1", "2", "3", "4", "5", "6"]
     for chapter, found in by_chapter.items():
         assert len(found) >= 2
-        assert any(e.question.startswith("Simulate") for e in found), chapter
+        assert any(e.question.startswith(("Simulate", "Run a recovery study")) for e in found), chapter
+
+
+def _study_table(method, hits, misses, missing=0):
+    """A recovery study's sigma_a rows: ``hits`` intervals containing 0.3, ``misses`` not, ``missing`` NaN."""
+    import pandas as pd
+
+    n = hits + misses + missing
+    lower = [0.1] * hits + [0.5] * misses + [np.nan] * missing
+    upper = [0.6] * hits + [0.9] * misses + [np.nan] * missing
+    return pd.DataFrame({"sim": range(n), "method": method, "parameter": "sigma_a", "truth": 0.3,
+                         "lower_90": lower, "upper_90": upper, "r_hat": 1.0})
+
+
+@pytest.mark.parametrize("key, method", [("6.5", "Bayes"), ("6.6", "REML")])
+def test_a_study_is_checked_against_its_own_coverage(key, method):
+    table = _study_table(method, 40, 6, 4)
+    assert exercises.check(key, 0.80, table=table) and exercises.check(key, 0.8, table=table)
+    result = exercises.check(key, 0.20, table=table)
+    assert not result and "miss the truth" in result.message
+    assert not exercises.check(key, 0.9, table=table)
+
+
+def test_a_study_too_small_or_of_the_wrong_method_is_named():
+    small = exercises.check("6.5", 0.8, table=_study_table("Bayes", 8, 2))
+    assert not small and "at least 50" in small.message
+    wrong = exercises.check("6.6", 0.8, table=_study_table("Bayes", 40, 10))
+    assert not wrong and "'REML'" in wrong.message
+    not_a_table = exercises.check("6.5", 0.8, table=[1, 2])
+    assert not not_a_table and "run_study" in not_a_table.message
+
+
+def test_leaving_out_missing_intervals_is_named():
+    result = exercises.check("6.6", 40 / 46, table=_study_table("REML", 40, 6, 4))
+    assert not result and "count them as misses" in result.message
