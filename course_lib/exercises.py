@@ -553,23 +553,24 @@ def _ch3():
     f0 = lambda: _reml("radon", "log_radon", "county", None)  # noqa: E731
     f1 = lambda: _reml("radon", "log_radon", "county", "floor")  # noqa: E731
 
-    def lac_qui_parle():
-        return float(f0().coef().loc["LAC QUI PARLE", "Intercept"])
+    def lac_qui_parle():  # the exercise's county: Cook (2 homes), which the chapter does not print
+        return float(f0().coef().loc["COOK", "Intercept"])
 
     def own():
         d = _load("radon")
-        return float(d.loc[d["county"] == "LAC QUI PARLE", "log_radon"].mean())
+        return float(d.loc[d["county"] == "COOK", "log_radon"].mean())
 
     log_radon = lambda: _load("radon")["log_radon"]  # noqa: E731
 
     def new_county_median(c):
-        mu, mcse = _posterior(c, "mu_a", observed=log_radon)
-        return np.exp(mu)
+        (mu_a, _), (mu_b, _) = _posterior(c, "mu_a", observed=log_radon), _posterior(c, "mu_b", observed=log_radon)
+        return np.exp(mu_a + mu_b)
 
     def tol_median(c):
-        # Monte Carlo error of the posterior mean of mu_a, carried to the pCi/L scale, times 3.
-        mu, mcse = _posterior(c, "mu_a", observed=log_radon)
-        return 3 * mcse * np.exp(mu)
+        # Monte Carlo errors of the posterior means of mu_a and mu_b (added: no smaller than the sum's),
+        # carried to the pCi/L scale, times 3.
+        (mu_a, se_a), (mu_b, se_b) = _posterior(c, "mu_a", observed=log_radon), _posterior(c, "mu_b", observed=log_radon)
+        return 3 * (se_a + se_b) * np.exp(mu_a + mu_b)
 
     votes = lambda: _sim("3.8")["republican"]  # noqa: E731
     m38 = _fit_mean("3.8", "income:wealth", votes, "p(republican, n) ~ income * wealth + (income | state), family "
@@ -591,35 +592,37 @@ def _ch3():
                                                                     "1 - w; the question asks for the county's own"),
                                      ((4 / f0().sd["Residual"]) / (4 / f0().sd["Residual"] + 1 / f0().sd["Intercept"]),
                                       "you used the sds where the formula has variances: square them")]),
-        Exercise("3.2", "medium", "Lac Qui Parle's partial-pooling estimate (REML, intercepts only). Give 3 decimals.",
+        Exercise("3.2", "medium", "Cook County's partial-pooling estimate (REML, intercepts only). Give 3 decimals.",
                  reference=lambda c: lac_qui_parle(), tolerance=lambda c: 5e-4,
                  digits=3,
                  hint_text="fit.coef() of pooling.reml(radon, y='log_radon', group='county')",
                  explain=lambda r: f"{r:.4f}: pulled from its own mean toward the state",
-                 mistakes=lambda c: [(own(), "that is Lac Qui Parle's own mean (no pooling)"),
+                 mistakes=lambda c: [(own(), "that is Cook County's own mean (no pooling)"),
                                      (float(f0().fixed["Intercept"]), "that is the population mean mu_alpha"),
                                      (float(_load("radon")["log_radon"].mean()), "that is the complete-pooling "
                                                                                  "mean of all homes")]),
-        Exercise("3.3", "medium", "The ratio of a ground-floor reading to a basement reading in the same county, "
+        Exercise("3.3", "medium", "The ratio of a basement reading to a ground-floor reading in the same county, "
                                   "from REML's floor coefficient in log_radon ~ floor + (1 | county). Give 2 decimals.",
-                 reference=lambda c: float(np.exp(f1().fixed["floor"])), tolerance=lambda c: 5e-3,
+                 reference=lambda c: float(np.exp(-f1().fixed["floor"])), tolerance=lambda c: 5e-3,
                  digits=2,
                  hint_text="the model is on the log scale: a coefficient b multiplies radon by exp(b)",
-                 explain=lambda r: f"exp(beta) = {r:.2f}: a ground floor reads about half a basement",
-                 mistakes=lambda c: [(float(f1().fixed["floor"]), "right value on the log scale: convert it to a "
-                                                                 "ratio with exp"),
-                                     (float(np.exp(-f1().fixed["floor"])), "that is basement / ground floor; "
-                                                                           "the question asks for the reverse")]),
-        Exercise("3.4", "hard", "The median predicted radon (pCi/L) for a basement in a new county, from the "
+                 explain=lambda r: f"exp(-beta) = {r:.2f}: a basement reads about twice a ground floor",
+                 mistakes=lambda c: [(float(-f1().fixed["floor"]), "right value on the log scale: convert it to a "
+                                                                  "ratio with exp"),
+                                     (float(np.exp(f1().fixed["floor"])), "that is ground floor / basement; "
+                                                                          "the question asks for the reverse")]),
+        Exercise("3.4", "hard", "The median predicted radon (pCi/L) for a ground-floor home in a new county, from the "
                                 "correlated model (pass idata=). Give 1 decimal.",
                  reference=new_county_median, tolerance=tol_median,
                  tolerance_note="within 3 Monte Carlo standard errors of mu_a in your idata, carried to pCi/L",
                  digits=1,
-                 hint_text="for x = 0 the new-county prediction is centred on mu_a; convert from log radon",
+                 hint_text="for x = 1 the new-county prediction is centred on mu_a + mu_b; convert from log radon",
                  explain=lambda r: f"about {r:.1f} pCi/L",
-                 mistakes=lambda c: [(float(_posterior(c, "mu_a")[0]), "right value on the log scale: convert "
-                                                                      "to pCi/L with exp"),
-                                     (float(np.exp(_posterior(c, "mu_a")[0] + 0.5 * float(
+                 mistakes=lambda c: [(float(_posterior(c, "mu_a")[0] + _posterior(c, "mu_b")[0]),
+                                      "right value on the log scale: convert to pCi/L with exp"),
+                                     (float(np.exp(_posterior(c, "mu_a")[0])),
+                                      "that is a basement (x = 0); the question asks for a ground floor (x = 1)"),
+                                     (float(np.exp(_posterior(c, "mu_a")[0] + _posterior(c, "mu_b")[0] + 0.5 * float(
                                          c["idata"].posterior["sigma"].mean()) ** 2)),
                                       "that looks like the mean in pCi/L; the question asks for the median")],
                  needs=("idata",)),
@@ -760,8 +763,10 @@ def _ch5():
     lines = lambda: _separate()  # noqa: E731
     fit = lambda: _reml("exam", "normexam", "school", "standLRT", True)  # noqa: E731
 
-    def pooled():
+    def pooled(sex="F"):
         d = _load("exam")
+        if sex is not None:
+            d = d[d["sex"] == sex]
         return np.polyfit(d["standLRT"], d["normexam"], 1)[0]
 
     def weight(use_n=False):
@@ -784,12 +789,14 @@ def _ch5():
                  mistakes=lambda c: [(lines().loc[54, "intercept"], "that is the intercept; the question asks "
                                                                    "for the slope"),
                                      (lines().loc[48, "slope"], "that is school 48 (2 students)")]),
-        Exercise("5.2", "medium", "The complete-pooling slope of normexam on standLRT. Give 2 decimals.",
+        Exercise("5.2", "medium", "The complete-pooling slope of normexam on standLRT among the girls. Give 2 decimals.",
                  reference=lambda c: pooled(), tolerance=lambda c: 5e-4,
                  digits=2,
-                 hint_text="one least-squares line through all 4,059 students",
-                 explain=lambda r: f"the pooled slope is {r:.4f}",
-                 mistakes=lambda c: [(fit().fixed["standLRT"], "that is the fixed effect of the hierarchical "
+                 hint_text="one least-squares line through all the girls (sex == 'F'), whatever their school",
+                 explain=lambda r: f"the girls' pooled slope is {r:.4f}",
+                 mistakes=lambda c: [(pooled(None), "that is the slope of all students; the question asks for the "
+                                                    "girls only", 3e-3),
+                                     (fit().fixed["standLRT"], "that is the fixed effect of the hierarchical "
                                                                "model (partial pooling)"),
                                      (lines()["slope"].mean(), "that is the average of the 65 school slopes")]),
         Exercise("5.3", "hard", "The approximate weight of school 54's own slope, w = (Sxx/sigma^2) / "

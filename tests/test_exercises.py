@@ -50,7 +50,7 @@ def test_every_correctly_rounded_answer_passes_and_a_coarser_one_is_told_why(key
         assert not result and f"asks for {digits}" in result.message, (key, coarse, result.message)
 
 
-@pytest.mark.parametrize("key, answer", [("5.1", 0.04), ("5.2", 0.60), ("3.1", 0.38), ("4.2", 0.312),
+@pytest.mark.parametrize("key, answer", [("5.1", 0.04), ("5.2", 0.59), ("3.1", 0.38), ("4.2", 0.312),
                                          ("4.2", 0.313)])
 def test_the_answers_the_issue_found_rejected_now_pass(key, answer):
     assert exercises.check(key, answer)
@@ -124,6 +124,8 @@ def _observed(key):
 def _idata(key, name, draws, observed=True):
 
     posterior = {name: draws.reshape(4, -1), "sigma": np.full((4, draws.size // 4), 0.75)}
+    if key == "3.4":  # the ground-floor slope, for x = 1
+        posterior["mu_b"] = np.random.default_rng(2).normal(-0.6, 0.1, draws.size).reshape(4, -1)
     return az.from_dict(posterior=posterior, observed_data=_observed(key) if observed else None)
 
 
