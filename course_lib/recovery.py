@@ -15,6 +15,7 @@ numpy, pandas and scipy only at import; PyMC, nutpie and ArviZ are imported wher
 
 from __future__ import annotations
 
+import functools
 import numbers
 import warnings
 
@@ -111,7 +112,8 @@ def prior_draw(rng: np.random.Generator, *, a_bar_sd: float = 2.5, sigma_a_scale
 
 
 def intercepts_fitter(n_groups: int, *, a_bar_sd: float = 2.5, sigma_a_scale: float = 1.0,
-                      sigma_scale: float = 1.0, draws: int = 1000, tune: int = 500, chains: int = 2):
+                      sigma_scale: float = 1.0, draws: int = 1000, tune: int = 500, chains: int = 2,
+                      target_accept: float = 0.8):
     """Compile the Bayesian varying-intercepts model once; return a function that fits new data fast.
 
     The model::
@@ -125,9 +127,9 @@ def intercepts_fitter(n_groups: int, *, a_bar_sd: float = 2.5, sigma_a_scale: fl
     ``t_j ~ Normal(w_j * a_bar, sigma_a**w_j)``, which gives ``a_j`` the same distribution for any
     ``w_j`` in [0, 1]. ``w_j = 0`` is the non-centred form (``t_j`` is a standard normal ``z_j``), best
     for groups whose data say little; ``w_j = 1`` is the centred form (``t_j`` is ``a_j``), best for
-    groups whose data pin their mean down. Each fit sets ``w_j`` to group ``j``'s partial-pooling weight
-    ``n_j s_a^2 / (n_j s_a^2 + s^2)`` with ``s_a`` and ``s`` from a quick REML fit of the same data;
-    the weights change how the sampler moves, not the model or its posterior.
+    groups whose data pin their mean down. Each fit sets ``w_j`` by :func:`centring_weights` (group
+    ``j``'s partial-pooling weight at a cautious value of ``sigma_a`` from a quick REML fit of the same
+    data); the weights change how the sampler moves, not the model or its posterior.
 
     nutpie compiles it with the data in ``pm.Data`` containers; each fit swaps in new data (and, if
     asked, another ``sigma_a_scale``) with ``compiled.with_data``, so nothing is recompiled. A data
@@ -142,11 +144,14 @@ def intercepts_fitter(n_groups: int, *, a_bar_sd: float = 2.5, sigma_a_scale: fl
         Prior scales (see above).
     draws, tune, chains : int, default 1000, 500, 2
         Per fit: draws kept and tuning steps per chain, and chains (run in parallel).
+    target_accept : float, default 0.8
+        nutpie's target acceptance rate; larger means smaller steps (fewer divergences, slower).
+        A fit may override it.
 
     Returns
     -------
     callable
-        ``fit(df, *, random_seed, sigma_a_scale=None) -> arviz.InferenceData``; ``df`` has a ``group``
+        ``fit(df, *, random_seed, sigma_a_scale=None, target_accept=None) -> arviz.InferenceData``; ``df`` has a ``group``
         column (at most ``n_groups`` distinct values) and a numeric ``y`` column. The posterior holds
         ``a_bar``, ``sigma_a``, ``sigma`` and ``a`` (dim ``group``). ``fit.n_groups`` and ``fit.priors``
         describe the model.
@@ -165,9 +170,11 @@ def intercepts_fitter(n_groups: int, *, a_bar_sd: float = 2.5, sigma_a_scale: fl
     scales = {n: _checks.positive(n, v) for n, v in
               (("a_bar_sd", a_bar_sd), ("sigma_a_scale", sigma_a_scale), ("sigma_scale", sigma_scale))}
     draws, tune, chains = _checks.integer("draws", draws), _checks.integer("tune", tune), _checks.integer("chains", chains)
+    default_accept = _accept(target_accept)
     compiled = _compile_intercepts(n_groups, scales)
 
-    def fit(df: pd.DataFrame, *, random_seed: int, sigma_a_scale: float | None = None):
+    def fit(df: pd.DataFrame, *, random_seed: int, sigma_a_scale: float | None = None,
+            target_accept: float | None = None):
         import nutpie
 
         from .models import sampler_seed
@@ -179,10 +186,18 @@ def intercepts_fitter(n_groups: int, *, a_bar_sd: float = 2.5, sigma_a_scale: fl
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             return nutpie.sample(model, draws=draws, tune=tune, chains=chains, cores=chains,
+                                 target_accept=default_accept if target_accept is None else _accept(target_accept),
                                  seed=sampler_seed(random_seed), progress_bar=False, save_warmup=False)
 
     fit.n_groups, fit.priors = n_groups, dict(scales)
     return fit
+
+
+def _accept(value) -> float:
+    value = _checks.finite("target_accept", value)
+    if not 0 < value < 1:
+        raise ValueError(f"target_accept must lie in (0, 1), got {value}")
+    return value
 
 
 def _compile_intercepts(n_groups: int, scales: dict):
@@ -204,21 +219,30 @@ def _compile_intercepts(n_groups: int, scales: dict):
 
 
 def centring_weights(codes, y, n_groups: int) -> np.ndarray:
-    """Each group's partial-pooling weight ``n_j s_a^2 / (n_j s_a^2 + s^2)`` from a REML fit (0 for
-    unused groups): how centred :func:`intercepts_fitter` makes each group's parameter.
+    """How centred :func:`intercepts_fitter` makes each group's parameter: the group's partial-pooling
+    weight ``n_j s_a^2 / (n_j s_a^2 + s^2)`` at a cautious ``s_a`` (0 for unused groups).
+
+    ``s`` is REML's estimate of ``sigma``; ``s_a`` is REML's ``sigma_a`` minus two of its Wald standard
+    errors (0 if that is negative, or if REML puts ``sigma_a`` at 0). A group is centred only where
+    even a small plausible ``sigma_a`` leaves its own data in charge: centring a group whose
+    posterior reaches ``sigma_a`` near 0 makes a funnel the sampler diverges in.
 
     Examples
     --------
-    >>> codes = np.repeat([0, 1], [2, 50])
-    >>> y = np.random.default_rng(1).normal(np.repeat([0.0, 2.0], [2, 50]), 1.0)
-    >>> centring_weights(codes, y, 3).round(2).tolist()
-    [0.65, 0.98, 0.0]
+    >>> codes = np.repeat(np.arange(12), [2] * 6 + [60] * 6)
+    >>> y = np.random.default_rng(1).normal(np.repeat(np.arange(12.0), [2] * 6 + [60] * 6), 1.0)
+    >>> w = centring_weights(codes, y, 13)
+    >>> bool(w[0] < w[6]), bool(w[6] > 0.9), float(w[12])
+    (True, True, 0.0)
     """
     from .pooling import reml_intercepts
 
-    fit = reml_intercepts(pd.DataFrame({"g": codes, "y": y}), y="y", group="g")
+    df = pd.DataFrame({"group": codes, "y": y})
+    fit = reml_intercepts(df, y="y", group="group")
+    se = reml_standard_errors(df, sigma_a=fit["sigma_group"], sigma=fit["sigma"])["sigma_a"]
+    s_a = max(fit["sigma_group"] - 2 * se, 0.0) if np.isfinite(se) else 0.0
     n = np.bincount(codes, minlength=n_groups).astype(float)
-    signal = n * fit["sigma_group"] ** 2
+    signal = n * s_a**2
     return np.where(n > 0, signal / (signal + fit["sigma"] ** 2), 0.0)
 
 
@@ -234,7 +258,8 @@ def _group_codes(df: pd.DataFrame, n_groups: int) -> tuple[np.ndarray, np.ndarra
     return codes.astype("int64"), y
 
 
-def bayes_estimates(fitter, *, n_ranks: int = 100, sigma_a_scale: float | None = None):
+def bayes_estimates(fitter, *, n_ranks: int = 100, sigma_a_scale: float | None = None,
+                    target_accept: float | None = None):
     """An estimator for :func:`run_study`: the Bayesian fit, summarised for recovery and calibration.
 
     Parameters
@@ -246,6 +271,8 @@ def bayes_estimates(fitter, *, n_ranks: int = 100, sigma_a_scale: float | None =
     sigma_a_scale : float, optional
         Fit with this prior scale for ``sigma_a`` instead of the fitter's (a model that differs from
         the simulator's on purpose).
+    target_accept : float, optional
+        Sample with this target acceptance rate instead of the fitter's.
 
     Returns
     -------
@@ -263,9 +290,11 @@ def bayes_estimates(fitter, *, n_ranks: int = 100, sigma_a_scale: float | None =
     n_ranks = _checks.integer("n_ranks", n_ranks)
     if sigma_a_scale is not None:
         sigma_a_scale = _checks.positive("sigma_a_scale", sigma_a_scale)
+    if target_accept is not None:
+        target_accept = _accept(target_accept)
 
     def estimate(df, truth, sim):
-        idata = fitter(df, random_seed=int(sim), sigma_a_scale=sigma_a_scale)
+        idata = fitter(df, random_seed=int(sim), sigma_a_scale=sigma_a_scale, target_accept=target_accept)
         return posterior_rows(idata, truth, sizes=df.groupby("group", observed=True).size().to_numpy(),
                               n_ranks=n_ranks)
 
@@ -279,8 +308,20 @@ def posterior_rows(idata, truth: dict, *, sizes, n_ranks: int = 100) -> pd.DataF
     """
     import arviz as az
 
+    idata = _checks.idata("idata", idata)
+    missing = [name for name in (*HYPER, "a") if name not in idata.posterior]
+    if missing:
+        raise ValueError(f"idata: its posterior has no {missing} (fit it with intercepts_fitter)")
+    if not isinstance(truth, dict) or not {*HYPER, "a"} <= set(truth):
+        raise ValueError(f"truth must be a dict with {[*HYPER, 'a']}, got {truth!r}")
+    n_ranks = _checks.integer("n_ranks", n_ranks)
+    try:
+        sizes = np.asarray(sizes, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"sizes must be the groups' numbers of rows, got {sizes!r}") from None
+    if sizes.ndim != 1 or sizes.size == 0 or not np.all(np.isfinite(sizes)) or len(truth["a"]) < sizes.size:
+        raise ValueError(f"sizes must be a non-empty list of the used groups' sizes, one per true a, got {sizes!r}")
     post = idata.posterior
-    sizes = np.asarray(sizes)
     r_hat = float(az.rhat(post[list(HYPER)]).to_array().max())
     divergences = int(idata.sample_stats["diverging"].sum())
     rows = []
@@ -508,12 +549,18 @@ def sbc_band(n_sims: int, n_ranks: int, *, prob: float = 0.95) -> pd.DataFrame:
     >>> bool((band["lower"] <= band["expected"]).all() and (band["expected"] <= band["upper"]).all())
     True
     """
-    from arviz.stats.ecdf_utils import ecdf_confidence_band
-
     n_sims, n_ranks = _checks.integer("n_sims", n_sims), _checks.integer("n_ranks", n_ranks)
     prob = _checks.finite("prob", prob)
     if not 0 < prob < 1:
         raise ValueError(f"prob must lie in (0, 1), got {prob}")
+    return _band(n_sims, n_ranks, prob).copy()
+
+
+@functools.lru_cache(maxsize=32)
+def _band(n_sims: int, n_ranks: int, prob: float) -> pd.DataFrame:
+    """The band itself, computed once per (n_sims, n_ranks, prob): ArviZ's optimisation takes seconds."""
+    from arviz.stats.ecdf_utils import ecdf_confidence_band
+
     ranks = np.arange(n_ranks)
     expected = (ranks + 1) / (n_ranks + 1)
     lower, upper = ecdf_confidence_band(n_sims, ranks, expected, prob=prob, method="optimized",
@@ -523,7 +570,13 @@ def sbc_band(n_sims: int, n_ranks: int, *, prob: float = 0.95) -> pd.DataFrame:
 
 def sbc_ecdf(ranks, n_ranks: int) -> np.ndarray:
     """ECDF of ``ranks`` at ``0..n_ranks-1``: the fraction of ranks at or below each."""
-    ranks = np.asarray(ranks)
+    n_ranks = _checks.integer("n_ranks", n_ranks)
+    try:
+        ranks = np.asarray(ranks, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"ranks must be numbers, got {ranks!r}") from None
+    if ranks.ndim != 1 or ranks.size == 0 or not np.all(np.isfinite(ranks)):
+        raise ValueError(f"ranks must be a non-empty 1-d array of finite ranks, got {ranks!r}")
     return np.searchsorted(np.sort(ranks), np.arange(n_ranks), side="right") / ranks.size
 
 
