@@ -130,7 +130,8 @@ def partial_pooling(passed, n_students, *, a_bar_sd: float = 1.5, sigma_rate: fl
     pandas.DataFrame
         One row per classroom: ``p_partial`` (posterior mean) and ``p_none`` (raw proportion).
         ``attrs`` holds the posterior means ``a_bar``, ``sigma`` and ``global_mean`` (the mean of
-        ``logistic(a_bar)``, the probability of passing in an average classroom).
+        ``logistic(a_bar)``: the pass rate of the median classroom, which half the classrooms exceed;
+        not the mean classroom's pass rate).
 
     Raises
     ------
