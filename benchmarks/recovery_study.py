@@ -1,7 +1,7 @@
 """Chapter 6's three studies, at the chapter's sizes or larger, with their cost per fit.
 
 Usage: ``python benchmarks/recovery_study.py [--recovery 500] [--sbc 500] [--design 100] [--out FILE]``.
-The defaults are the full study; the chapter runs 200, 60 and 10 (it says so). Prints (and
+The defaults are the full study; the chapter runs 200, 50 and 8 (it says so). Prints (and
 writes to ``--out``, default ``benchmarks/recovery_full.md``) the tables the chapter prints, the
 seconds each study took and the median cost of one fit. Same simulators, seeds and model as the chapter.
 """

@@ -862,26 +862,35 @@ def _study(context, method: str = "Bayes") -> pd.DataFrame:
     return rows
 
 
-def _study_coverage(context, method: str = "Bayes") -> float:
+def _study_cover(context, method: str = "Bayes", *, drop_missing: bool = False) -> pd.Series:
+    """The student's coverage of 90% intervals for sigma_a (``recovery.coverage``: hits, n, binomial interval)."""
+    from .recovery import coverage
+
     rows = _study(context, method)
-    return float(((rows["lower_90"] <= rows["truth"]) & (rows["truth"] <= rows["upper_90"])).mean())
+    if drop_missing:
+        rows = rows.dropna(subset=["lower_90"])
+        if rows.empty:
+            return pd.Series({"coverage": -1.0})
+    return coverage(rows, by="parameter", prob=0.9).loc["sigma_a"]
+
+
+def _study_coverage(context, method: str = "Bayes") -> float:
+    return float(_study_cover(context, method)["coverage"])
 
 
 def _study_report(context, method: str = "Bayes") -> str:
-    from scipy.stats import binomtest
-
-    rows = _study(context, method)
-    hits = int(((rows["lower_90"] <= rows["truth"]) & (rows["truth"] <= rows["upper_90"])).sum())
-    ci = binomtest(hits, len(rows)).proportion_ci(0.95)
-    inside = ci.low <= 0.9 <= ci.high
-    health = ""
-    if "r_hat" in rows.columns:
-        flagged = int((rows.groupby("sim")["r_hat"].first().fillna(1.0) >= 1.01).sum())
-        health = f" {flagged} of your {len(rows)} fits had an r_hat of 1.01 or more."
-    if method != "Bayes":
-        health = f" {int(rows['lower_90'].isna().sum())} of your {len(rows)} data sets had no interval (sigma_a at 0)."
-    return (f"{hits} of {len(rows)} intervals contain the truth; the 95% binomial interval of the coverage is "
-            f"{ci.low:.2f} to {ci.high:.2f}, which {'contains' if inside else 'does not contain'} 0.90.{health}")
+    rows, cover = _study(context, method), _study_cover(context, method)
+    hits, n = round(cover["coverage"] * cover["n"]), int(cover["n"])
+    inside = cover["low"] <= 0.9 <= cover["high"]
+    if method == "Bayes":
+        health = ""
+        if "r_hat" in rows.columns:
+            flagged = int((rows.groupby("sim")["r_hat"].first().fillna(1.0) >= 1.01).sum())
+            health = f" {flagged} of your {n} fits had an r_hat of 1.01 or more."
+    else:
+        health = f" {int(cover['no_interval'])} of your {n} data sets had no interval (sigma_a at 0)."
+    return (f"{hits} of {n} intervals contain the truth; the 95% binomial interval of the coverage is "
+            f"{cover['low']:.2f} to {cover['high']:.2f}, which {'contains' if inside else 'does not contain'} 0.90.{health}")
 
 
 def _ch6():
@@ -928,12 +937,42 @@ def _ch6():
                  mistakes=lambda c: [(1 - _study_coverage(c, "REML"), "that is the share of intervals that miss the truth"),
                                      (_covered_where_defined(c), "that leaves out the data sets with no interval; "
                                                                  "count them as misses")]),
+        Exercise("6.7", "hard", "A method's 90% intervals in fact cover 85% of the time. How many data sets (a multiple "
+                                "of 20) must a recovery study have at least, for a study that finds exactly 85% "
+                                "coverage to show it: the 95% Clopper-Pearson interval of the coverage (as "
+                                "recovery.coverage reports it) excludes 0.90? Give a whole number.",
+                 reference=lambda c: _detectable_n(), tolerance=lambda c: 0.5, kind="integer",
+                 hint_text="try n = 20, 40, ...: scipy.stats.binomtest(round(0.85 * n), n).proportion_ci(0.95).high",
+                 explain=lambda r: f"n = {r:.0f}: with fewer data sets (in steps of 20), a study that finds 85% cannot rule out 90%",
+                 mistakes=lambda c: [(_normal_n(), "that is what the normal approximation, 0.85 + 1.96 se, gives; "
+                                                   "the question asks for the Clopper-Pearson interval"),
+                                     (round(1.96**2 * 0.85 * 0.15 / 0.05**2), "that solves the normal approximation "
+                                                                              "exactly; n must be a multiple of 20, "
+                                                                              "and the interval Clopper-Pearson's")]),
     ]
 
 
+def _detectable_n(coverage: float = 0.85, nominal: float = 0.9, step: int = 20) -> int:
+    """Smallest multiple of ``step`` data sets at which a coverage of ``coverage`` has a 95% Clopper-Pearson
+    interval that excludes ``nominal``."""
+    from scipy.stats import binomtest
+
+    n = step
+    while binomtest(round(coverage * n), n).proportion_ci(0.95).high >= nominal:
+        n += step
+    return n
+
+
+def _normal_n(coverage: float = 0.85, nominal: float = 0.9, step: int = 20) -> int:
+    """The same with the normal approximation, coverage + 1.96 se < nominal."""
+    n = step
+    while coverage + 1.96 * np.sqrt(coverage * (1 - coverage) / n) >= nominal:
+        n += step
+    return n
+
+
 def _covered_where_defined(context) -> float:
-    rows = _study(context, "REML").dropna(subset=["lower_90"])
-    return float(((rows["lower_90"] <= rows["truth"]) & (rows["truth"] <= rows["upper_90"])).mean()) if len(rows) else -1.0
+    return float(_study_cover(context, "REML", drop_missing=True)["coverage"])
 
 
 @functools.lru_cache(maxsize=None)

@@ -223,8 +223,9 @@ def _squares(df, *, y, group, x) -> pd.DataFrame:
     return work.groupby(df[group], observed=True, sort=True).sum()
 
 
-def _restricted_loglik(ratio, stats, sums, has_x, n_obs, sigma2_only=False):
-    """REML log-likelihood at variance ratio ``ratio``, residual variance profiled out."""
+def _restricted_loglik(ratio, stats, sums, has_x, n_obs, sigma2_only=False, sigma2=None):
+    """REML log-likelihood (constants dropped) at variance ratio ``ratio = sigma_group**2 / sigma**2``,
+    with the residual variance profiled out, or at ``sigma2`` if given (for curvatures in both variances)."""
     n = stats["n"].to_numpy(float)
     shrink = ratio / (1 + ratio * n)  # H_j^-1 = I - shrink_j 11'
     weight = ratio * n / (1 + ratio * n)
@@ -237,7 +238,9 @@ def _restricted_loglik(ratio, stats, sums, has_x, n_obs, sigma2_only=False):
         rr = rr - 2 * slope * (sums["xy"].to_numpy() - mu * n * xbar) + slope**2 * sums["xx"].to_numpy()
     quad = np.sum(rr - shrink * sum_r**2)
     p = 1 + has_x
-    sigma2 = quad / (n_obs - p)
+    profiled = sigma2 is None
+    if profiled:
+        sigma2 = quad / (n_obs - p)
     if sigma2_only:
         return float(sigma2)
     xtx = np.array([[np.sum(n - shrink * n**2)]])
@@ -247,7 +250,8 @@ def _restricted_loglik(ratio, stats, sums, has_x, n_obs, sigma2_only=False):
         xx = np.sum(sums["xx"].to_numpy() - shrink * sx**2)
         xtx = np.array([[xtx[0, 0], off], [off, xx]])
     logdet = np.sum(np.log1p(ratio * n)) + np.linalg.slogdet(xtx)[1]
-    return float(-0.5 * ((n_obs - p) * np.log(sigma2) + logdet))
+    fit_term = 0.0 if profiled else quad / sigma2  # profiled: quad / sigma2 is the constant n_obs - p, dropped
+    return float(-0.5 * ((n_obs - p) * np.log(sigma2) + logdet + fit_term))
 
 
 def complete_pooling(df: pd.DataFrame, *, y: str, group: str, x: str | None = None) -> pd.DataFrame:

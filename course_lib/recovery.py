@@ -112,7 +112,7 @@ def prior_draw(rng: np.random.Generator, *, a_bar_sd: float = 2.5, sigma_a_scale
 
 
 def intercepts_fitter(n_groups: int, *, a_bar_sd: float = 2.5, sigma_a_scale: float = 1.0,
-                      sigma_scale: float = 1.0, draws: int = 1000, tune: int = 500, chains: int = 2,
+                      sigma_scale: float = 1.0, draws: int = 800, tune: int = 400, chains: int = 2,
                       target_accept: float = 0.8):
     """Compile the Bayesian varying-intercepts model once; return a function that fits new data fast.
 
@@ -142,7 +142,7 @@ def intercepts_fitter(n_groups: int, *, a_bar_sd: float = 2.5, sigma_a_scale: fl
         Largest number of groups a data set will have.
     a_bar_sd, sigma_a_scale, sigma_scale : float, default 2.5, 1.0, 1.0
         Prior scales (see above).
-    draws, tune, chains : int, default 1000, 500, 2
+    draws, tune, chains : int, default 800, 400, 2
         Per fit: draws kept and tuning steps per chain, and chains (run in parallel).
     target_accept : float, default 0.8
         nutpie's target acceptance rate; larger means smaller steps (fewer divergences, slower).
@@ -235,15 +235,13 @@ def centring_weights(codes, y, n_groups: int) -> np.ndarray:
     >>> bool(w[0] < w[6]), bool(w[6] > 0.9), float(w[12])
     (True, True, 0.0)
     """
-    from .pooling import reml_intercepts
+    from .pooling import reml_intercepts, weights
 
     df = pd.DataFrame({"group": codes, "y": y})
     fit = reml_intercepts(df, y="y", group="group")
     se = reml_standard_errors(df, sigma_a=fit["sigma_group"], sigma=fit["sigma"])["sigma_a"]
     s_a = max(fit["sigma_group"] - 2 * se, 0.0) if np.isfinite(se) else 0.0
-    n = np.bincount(codes, minlength=n_groups).astype(float)
-    signal = n * s_a**2
-    return np.where(n > 0, signal / (signal + fit["sigma"] ** 2), 0.0)
+    return weights(np.bincount(codes, minlength=n_groups), sigma_group=s_a, sigma=fit["sigma"])
 
 
 def _group_codes(df: pd.DataFrame, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -380,24 +378,6 @@ def reml_estimates(df: pd.DataFrame, truth: dict, sim: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _group_stats(df: pd.DataFrame):
-    grouped = df.groupby("group", observed=True)["y"]
-    n = grouped.size().to_numpy(float)
-    ybar = grouped.mean().to_numpy()
-    ssw = (grouped.var(ddof=0).to_numpy() * n)
-    return n, ybar, ssw
-
-
-def _reml_loglik(s2a: float, s2: float, n, ybar, ssw) -> float:
-    """Restricted log-likelihood (constants dropped) of the random-intercepts model at (sigma_a^2, sigma^2)."""
-    v = s2 + n * s2a
-    w = n / v
-    mu = np.sum(w * ybar) / np.sum(w)
-    quad = np.sum(ssw) / s2 + np.sum(w * (ybar - mu) ** 2)
-    logdet = np.sum((n - 1) * np.log(s2) + np.log(v)) + np.log(np.sum(w))
-    return float(-0.5 * (logdet + quad))
-
-
 def reml_standard_errors(df: pd.DataFrame, *, sigma_a: float, sigma: float) -> dict:
     """Wald standard errors of the REML estimates of ``a_bar``, ``sigma_a`` and ``sigma``.
 
@@ -414,20 +394,26 @@ def reml_standard_errors(df: pd.DataFrame, *, sigma_a: float, sigma: float) -> d
     >>> sorted(reml_standard_errors(df, sigma_a=0.9, sigma=0.2))
     ['a_bar', 'psi', 'sigma', 'sigma_a']
     """
+    from .pooling import _restricted_loglik, _squares, group_summary
+
     _checks.frame("df", df, ["group", "y"])
     sigma_a = _checks.positive("sigma_a", sigma_a, allow_zero=True)
     sigma = _checks.positive("sigma", sigma)
-    n, ybar, ssw = _group_stats(df)
+    stats, sums = group_summary(df, y="y", group="group"), _squares(df, y="y", group="group", x=None)
+    n = stats["n"].to_numpy(float)
     out = {"a_bar": float(1 / np.sqrt(np.sum(n / (sigma**2 + n * sigma_a**2))))}
     if sigma_a < 1e-6 * sigma:
         return {**out, "sigma_a": float("nan"), "sigma": float("nan"), "psi": float("nan")}
+    def loglik(s2a, s2):
+        return _restricted_loglik(s2a / s2, stats, sums, False, len(df), sigma2=s2)
+
     x = np.array([sigma_a**2, sigma**2])
     hessian = np.empty((2, 2))
     steps = 1e-4 * x
     for i in range(2):
         for k in range(2):
             ei, ek = np.eye(2)[i] * steps[i], np.eye(2)[k] * steps[k]
-            f = [_reml_loglik(*(x + si * ei + sk * ek), n, ybar, ssw) for si, sk in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
+            f = [loglik(*(x + si * ei + sk * ek)) for si, sk in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
             hessian[i, k] = (f[0] - f[1] - f[2] + f[3]) / (4 * steps[i] * steps[k])
     cov = np.linalg.inv(-hessian)
     var_se = np.sqrt(np.clip(np.diag(cov), 0, None))

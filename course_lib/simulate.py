@@ -94,22 +94,13 @@ def streams(*, n_per_stream, a_bar: float = 5.0, sigma_a: float = 1.5, b: float 
     >>> len(df), len(df.attrs["truth"]["a"])
     (4, 2)
     """
-    n = _counts("n_per_stream", n_per_stream)
-    a_bar, b = _checks.finite("a_bar", a_bar), _checks.finite("b", b)
-    sigma_a = _checks.positive("sigma_a", sigma_a, allow_zero=True)
-    sigma = _checks.positive("sigma", sigma)
-    size_between = _checks.finite("size_between", size_between)
-    rng = _checks.rng(rng)
-    a = rng.normal(a_bar, sigma_a, size=len(n))
-    stream_idx = np.repeat(np.arange(len(n)), n)
-    shift = -size_between * (a - a_bar) / sigma_a if sigma_a > 0 else np.zeros(len(n))
+    b, size_between = _checks.finite("b", b), _checks.finite("size_between", size_between)
+    a_bar, sigma_a, sigma, rng, a, stream_idx, stream = _groups("n_per_stream", n_per_stream, a_bar, sigma_a,
+                                                                sigma, rng)
+    shift = -size_between * (a - a_bar) / sigma_a if sigma_a > 0 else np.zeros(a.size)
     size = rng.normal(size=stream_idx.size) + shift[stream_idx]
     time = rng.normal(a[stream_idx] + b * size, sigma)
-    df = pd.DataFrame({
-        "stream": pd.Categorical(stream_idx + 1, categories=np.arange(1, len(n) + 1)),
-        "size": size,
-        "time": time,
-    })
+    df = pd.DataFrame({"stream": stream, "size": size, "time": time})
     df.attrs["truth"] = {"a_bar": a_bar, "sigma_a": sigma_a, "b": b, "sigma": sigma, "size_between": size_between, "a": a}
     return df
 
@@ -146,19 +137,26 @@ def varying_intercepts(*, n_per_group, a_bar: float = 0.0, sigma_a: float = 1.0,
     >>> len(df), df["group"].nunique(), len(df.attrs["truth"]["a"])
     (4, 2, 2)
     """
-    n = _counts("n_per_group", n_per_group)
+    a_bar, sigma_a, sigma, rng, a, group_idx, group = _groups("n_per_group", n_per_group, a_bar, sigma_a, sigma, rng)
+    df = pd.DataFrame({"group": group, "y": rng.normal(a[group_idx], sigma)})
+    df.attrs["truth"] = {"a_bar": a_bar, "sigma_a": sigma_a, "sigma": sigma, "a": a}
+    return df
+
+
+def _groups(name: str, counts, a_bar, sigma_a, sigma, rng):
+    """Check the arguments every varying-intercepts simulator shares and draw its groups.
+
+    Returns the checked ``a_bar``, ``sigma_a``, ``sigma`` and ``rng``, the intercepts ``a`` (one per
+    group, drawn first from ``rng``), each row's group index, and the categorical group column (1..J).
+    """
+    n = _counts(name, counts)
     a_bar = _checks.finite("a_bar", a_bar)
     sigma_a = _checks.positive("sigma_a", sigma_a, allow_zero=True)
     sigma = _checks.positive("sigma", sigma)
     rng = _checks.rng(rng)
     a = rng.normal(a_bar, sigma_a, size=len(n))
-    group_idx = np.repeat(np.arange(len(n)), n)
-    df = pd.DataFrame({
-        "group": pd.Categorical(group_idx + 1, categories=np.arange(1, len(n) + 1)),
-        "y": rng.normal(a[group_idx], sigma),
-    })
-    df.attrs["truth"] = {"a_bar": a_bar, "sigma_a": sigma_a, "sigma": sigma, "a": a}
-    return df
+    idx = np.repeat(np.arange(len(n)), n)
+    return a_bar, sigma_a, sigma, rng, a, idx, pd.Categorical(idx + 1, categories=np.arange(1, len(n) + 1))
 
 
 def _counts(name: str, values) -> np.ndarray:
