@@ -5,13 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# The site's JavaScript (widget manager, RequireJS, MathJax) is served from the site itself:
+# The site's JavaScript (Vega for the controls, widget manager, RequireJS, MathJax) is served from the site itself:
 # installed from the npm registry at build time into _vendor/vendor (not committed), which the
 # site serves as _static/vendor. (Not in _static: Jupyter Book would load every .js there on every page.)
-NPM_PACKAGES := requirejs@2.3.7 @jupyter-widgets/html-manager@1.0.15 mathjax@3.2.2
+NPM_PACKAGES := requirejs@2.3.7 @jupyter-widgets/html-manager@1.0.15 mathjax@3.2.2 \
+	vega@6.2.0 vega-lite@6.4.1 vega-embed@7.0.2 axe-core@4.11.0
 VENDOR := _vendor/vendor
-# `make book` builds every control in its static-site form (frames in the page, no kernel needed).
-BOOK_ENV := COURSE_STATIC_WIDGETS=1
 # The test build adds this to every sampler seed (course_lib.models.SEED_OFFSET; simulated data keep
 # their seeds), so the checked posterior outputs are shown to hold for other chains than the stored
 # ones, as they must on another machine. `make test TEST_SEED_OFFSET=0` uses the stored seeds.
@@ -43,7 +42,9 @@ $(STAMP): requirements.txt pyproject.toml
 
 $(VENDOR)/.installed: Makefile
 	npm install --no-save --no-audit --no-fund --ignore-scripts --prefix .cache/npm $(NPM_PACKAGES)
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/widgets $(VENDOR)/mathjax
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/widgets $(VENDOR)/mathjax $(VENDOR)/vega
+	cp .cache/npm/node_modules/vega/build/vega.min.js .cache/npm/node_modules/vega-lite/build/vega-lite.min.js \
+		.cache/npm/node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/vega/
 	cp .cache/npm/node_modules/requirejs/require.js $(VENDOR)/require.js
 	cp .cache/npm/node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js \
 		.cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.woff* \
@@ -54,7 +55,7 @@ $(VENDOR)/.installed: Makefile
 	touch $@
 
 book: $(STAMP) $(VENDOR)/.installed
-	$(BOOK_ENV) $(BIN)/jupyter-book build . --builder html
+	$(BIN)/jupyter-book build . --builder html
 	@echo
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
@@ -84,13 +85,13 @@ test: $(STAMP) $(VENDOR)/.installed
 test-seeds: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -m slow tests/test_exercise_seeds.py
 
-test-lib: $(STAMP)
+test-lib: $(STAMP) $(VENDOR)/.installed
 	$(BIN)/python -m pytest -p no:cacheprovider course_lib tests --ignore=tests/browser --ignore=tests/book
 
 # A strict build: any Sphinx warning (broken reference, bad math, a cell that raises) fails it.
 # It executes each chapter whose code changed (jupyter-cache) into $(TEST_BUILD)/_build/jupyter_execute.
 test-book: $(STAMP) $(VENDOR)/.installed
-	COURSE_SEED_OFFSET=$(TEST_SEED_OFFSET) $(BOOK_ENV) \
+	COURSE_SEED_OFFSET=$(TEST_SEED_OFFSET) \
 		$(BIN)/jupyter-book build . --builder html --warningiserror --keep-going --path-output $(TEST_BUILD)
 
 # The executed chapters against the stored ones: no cell raised, and every cell tagged

@@ -1,4 +1,4 @@
-"""Benchmarks of the book: model fits, chapter notebooks, the book build, widget redraws.
+"""Benchmarks of the book: model fits, chapter notebooks, the book build, the controls on the site.
 
 Usage: ``python benchmarks/bench.py [--runs N] [--only models,notebooks,book,clone,widgets]``
 (``make bench`` runs everything). Writes ``benchmarks/results.json`` and ``benchmarks/results.md``.
@@ -193,56 +193,20 @@ def run_clone() -> dict:
     return out
 
 
-def run_widgets(repeats: int = 15) -> dict:
-    import matplotlib
+def run_widgets(moves: int = 15) -> dict:
+    """Every slider of every control on the built site (``make book`` first): median response in ms."""
+    sys.path.insert(0, str(OUT))
+    from site_pages import measure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from course_lib import data, widgets
-
-    anoles, radon = data.load("anoles"), data.load("radon")
-    draws = {
-        "ch1 pooling dial": lambda: widgets.dial_lines(anoles, y="time", group="stream", x="size", sigma_group=1.6,
-                                                       sigma=1.16),
-        "ch1 pooling dial (with figure)": None,
-        "ch2 shrinkage explorer": lambda: widgets.explorer_frame(a_bar=1.5, sigma=1.5, size_multiplier=1.0,
-                                                                 n_per_size=15, seed=2),
-        "ch3 radon dial": lambda: widgets.shrinkage_dial_figure(radon, y="log_radon", group="county",
-                                                                sigma_group=0.31, sigma=0.8),
-        "ch4 covariance sandbox": lambda: widgets.sandbox_figure(sigma_a=1.0, sigma_b=0.5, rho=-0.7, eta=2.0),
-    }
-    boxes = {
-        "ch1 pooling dial (with figure)": lambda: widgets.pooling_dial(anoles, y="time", group="stream", x="size",
-                                                                        sigma=1.16, fitted=1.65, static=False),
-        "ch2 shrinkage explorer (with figure)": lambda: widgets.shrinkage_explorer(static=False),
-        "ch3 radon dial (with figure)": lambda: widgets.shrinkage_dial(radon, y="log_radon", group="county",
-                                                                       sigma=0.8, fitted=0.31, static=False),
-        "ch4 covariance sandbox (with figure)": lambda: widgets.covariance_sandbox(static=False),
-    }
     out = {}
-    for name, fn in draws.items():
-        if fn is None:
-            continue
-        times = []
-        for _ in range(repeats):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-            plt.close("all")
-        kind = " (compute)" if "dial" in name and "ch1" in name or "explorer" in name else " (new figure, not rendered)"
-        out[name + kind] = statistics.median(times) * 1000
-    for name, make in boxes.items():
-        box = make()
-        times = []
-        for _ in range(repeats):
-            t = time.perf_counter()
-            box.redraw(None) if "explorer" in name or "sandbox" in name else box.redraw(1.0)
-            times.append(time.perf_counter() - t)
-        out[name] = statistics.median(times) * 1000
-    out = {k.replace("(with figure)", "(slider move, in a notebook)"): v for k, v in out.items()}
-    for name, ms in out.items():
-        print(f"{name}: {ms:.1f} ms", flush=True)
+    for row in measure(ROOT / "_build" / "html", moves):
+        out[f"{row['page']}: page transfer (kB)"] = row["kB"]
+        out[f"{row['page']}: page transfer, gzip (kB)"] = row["gzip_kB"]
+        out[f"{row['page']}: interactive (ms)"] = row["interactive_ms"]
+        for control, slider, median, _ in row["sliders"]:
+            out[f"{row['page']}: {control}, {slider} (ms)"] = median
+    for name, value in out.items():
+        print(f"{name}: {value:.1f}", flush=True)
     return out
 
 
@@ -264,21 +228,15 @@ CHOICES = """## Choices, from these measurements
   anoles and the cafes), and 4,000 at `target_accept=0.99` for the radon LKJ model, whose weakly
   identified slope sd left one chain stuck at 0.95 for one seed. Every checked output is shown to
   hold with the sampler seeds offset by 1,000 (`make test`).
-- **Static controls** (the site's form): the figure is laid out once and each frame only moves its
-  artists (`widgets.static_frames(..., update=...)`), 2.5-3 times faster than a new figure per frame
-  (chapter 1's dial, 25 frames: 41 s to 16 s; the shrinkage explorer, 17 frames: 30 s to 13 s).
 - **Compile caches**: PyTensor's C cache is its default, `~/.pytensor`, shared by every clone on a
   machine, so a model is compiled once per machine: a refit in a new process or a new clone skips
   compilation. (It was `.cache/pytensor` inside each clone until 2026-11-24, which made every fresh
   clone compile every model again: a cold `make test-book` took 935 s, against about 165 s of
   execution when warm.) nutpie compiles with numba in every new process (the "first fit" column).
-- **Widgets**: live controls lay the figure out once and *blit* the artists that move over a cached
-  background (`widgets.slider_figure(..., update=...)`); a full matplotlib redraw took 70-450 ms.
-  The shrinkage explorer also re-estimates 60 classrooms on every move (63 ms on the chapter's
-  data-centred grid): it uses `shrinkage.PairCache`, the same model on a fixed grid whose
-  per-(passed, n) integrals are computed once (79 pairs for the default class sizes), so a move
-  is a lookup and a weighted sum (under 1 ms) plus the blit.
-  On the published site the controls flip between frames computed at build time, with no Python.
+- **Controls**: every control computes in the browser (Vega-Lite charts, and the explorer's
+  anywidget module), on the site as in a notebook; `benchmarks/site_pages.py` measures each page's
+  transfer and each slider's response on the built site. The matplotlib frames they replaced offered
+  one slider per control on the site and made chapter pages of 8.7-9.3 MB (3.1-3.6 MB compressed).
 """
 
 
@@ -322,7 +280,8 @@ def write_markdown(results: dict) -> None:
                   for k, v in c.items()]
         lines += ["", "Target: `make test` from a fresh clone, `.venv` present, under 8 minutes (480 s).", ""]
     if "widgets" in results:
-        lines += ["## Widget redraws", "", "| control | median ms |", "|---|---|"]
+        lines += ["## Controls on the built site (benchmarks/site_pages.py)", "",
+                  "| page: what | median |", "|---|---|"]
         lines += [f"| {k} | {v:.1f} |" for k, v in results["widgets"].items()]
         lines.append("")
     lines.append(CHOICES)
@@ -346,9 +305,6 @@ def main() -> None:
         path.write_text(json.dumps(results, indent=1))
         write_markdown(results)
 
-    if "widgets" in parts:
-        results["widgets"] = run_widgets()
-        save()
     if "models" in parts:
         select = [m for m in args.models.split(",") if m]
         results["models"] = run_models(args.runs, select, args.samplers.split(","), args.timeout,
@@ -362,6 +318,9 @@ def main() -> None:
         save()
     if "book" in parts:
         results["book"] = run_book(max(1, args.runs // 2), with_test=not args.no_test)
+        save()
+    if "widgets" in parts:  # after the book: it measures the built site
+        results["widgets"] = run_widgets()
         save()
 
 

@@ -744,3 +744,155 @@ def plot_design(grid: pd.DataFrame, *, n_groups: int, parameter: str = "sigma_a"
     np.ravel(axes)[0].set_ylabel("data sets")
     np.ravel(axes)[0].legend(frameon=False, fontsize=8, loc="center right")
     return axes
+
+
+#: An × (a symbol path in Vega's unit square): a data set with no interval in :func:`design_chart`.
+_CROSS = ("M-0.69,1.08L0,0.39L0.69,1.08L1.08,0.69L0.39,0L1.08,-0.69L0.69,-1.08L0,-0.39L-0.69,-1.08L-1.08,-0.69"
+          "L-0.39,0L-1.08,0.69Z")
+
+
+def design_chart(grid: pd.DataFrame, *, parameter: str = "sigma_a", prob: float = 0.9):
+    """The designs of a recovery study as a Vega-Lite chart, with a control choosing the number of groups.
+
+    The browser form of :func:`plot_design`, for :class:`course_lib.controls.Control`. One panel per
+    group size; in it, each method's estimate of ``parameter`` in each data set (a dot, a cross when
+    the data set has no interval) with its central ``prob`` interval, the truth (black rule), and above
+    each method's strip its coverage and root-mean-square error. The chart draws a strip of data sets
+    rather than :func:`plot_design`'s histograms: a design has few data sets (8 in the chapter), too
+    few to fill a histogram's bins at 640 px, and the strip shows what the coverage counts, which
+    intervals miss the truth and which data sets have none.
+
+    The control is the parameter ``n_groups``: a range slider with the designs' common step when their
+    numbers of groups are evenly spaced (5, 10, 15, 20), else radio buttons (5, 10, 20, 40: a slider
+    would stop on numbers that have no design), or a menu when there are more than eight. The chart's
+    transforms keep that design's rows and give each, in the chart's top-level dataset, its group
+    size's and method's ``coverage`` (the share of data sets whose interval contains the truth, a
+    missing interval counting as a miss, as in :func:`coverage`), ``rmse`` (as in :func:`errors`),
+    ``n`` (data sets) and ``no_interval``.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        A study's table with columns ``n_groups`` and ``group_size`` (one design per pair), ``method``,
+        ``parameter``, ``estimate``, ``truth`` and the ``prob`` interval's ``lower_90``, ``upper_90``.
+    parameter : str, default "sigma_a"
+        The parameter shown (a value of ``grid["parameter"]``).
+    prob : float, default 0.9
+        Probability of the intervals shown and counted (one of :data:`PROBS`).
+
+    Returns
+    -------
+    altair.HConcatChart
+
+    Raises
+    ------
+    ValueError
+        If ``grid`` lacks a column, its ``n_groups``, ``group_size`` or ``truth`` are not numbers,
+        ``parameter`` has no rows in it, or ``prob`` is not in :data:`PROBS`.
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame({"n_groups": [5, 5, 10, 10], "group_size": 3, "method": "REML",
+    ...                      "parameter": "sigma_a", "estimate": [0.0, 0.4, 0.2, 0.3], "truth": 0.3,
+    ...                      "lower_90": [np.nan, 0.1, 0.0, 0.1], "upper_90": [np.nan, 0.7, 0.5, 0.6]})
+    >>> chart = design_chart(grid)
+    >>> [p.name for p in chart.params], chart.params[0].bind.options
+    (['n_groups'], [5, 10])
+    """
+    import altair as alt
+
+    from .controls import WIDTH
+
+    rows, methods = _design_rows(grid, parameter=parameter, prob=prob)
+    sizes = sorted(rows["group_size"].unique())
+    label = LABELS.get(parameter, parameter).strip("$").replace("\\sigma", "σ").replace("\\bar a", "ā")
+    axis = 20 + 8 * max(len(m) for m in methods)  # the method names on the first panel's axis
+    width = int((WIDTH - axis) / len(sizes)) - 16
+    domain = _design_domain(rows, from_zero=parameter.startswith("sigma"))
+    panels = [_design_panel(size, methods, label=label, domain=domain, width=width, first=i == 0)
+              for i, size in enumerate(sizes)]
+    title = alt.Title(alt.ExprRef(f"'{round(prob * 100)}% intervals of {label} over the data sets, ' + n_groups "
+                                  "+ ' groups'"), fontSize=13)
+    return (alt.hconcat(*panels, data=rows, title=title, spacing=12, bounds="flush")
+            .transform_filter("datum.n_groups == n_groups")
+            .transform_calculate(missing="isValid(datum.lower) && isValid(datum.upper) ? 0 : 1")
+            # Vega compares null as 0: a missing interval is a miss only by the explicit check.
+            .transform_calculate(hit="!datum.missing && datum.lower <= datum.truth && datum.truth <= datum.upper "
+                                     "? 1 : 0",
+                                 sq="isValid(datum.estimate) ? pow(datum.estimate - datum.truth, 2) : null")
+            .transform_joinaggregate(coverage="mean(hit)", hits="sum(hit)", mse="mean(sq)", n="count()",
+                                     no_interval="sum(missing)",
+                                     groupby=["group_size", "method"])
+            .transform_calculate(rmse="isValid(datum.mse) ? sqrt(datum.mse) : null")
+            .add_params(_design_param(sorted(rows["n_groups"].unique()))))
+
+
+def _design_panel(size: int, methods: list, *, label: str, domain: list, width: int, first: bool):
+    """One panel of :func:`design_chart`: the chosen design's data sets with groups of ``size`` rows."""
+    import altair as alt
+
+    y = alt.Y("method:N", sort=methods, title=None, axis=alt.Axis(labelFontSize=11) if first else None,
+              scale=alt.Scale(paddingInner=0.5, paddingOuter=0.45))
+    x = dict(scale=alt.Scale(domain=domain, nice=False, clamp=True), title=f"estimate of {label}")
+    colour = alt.Color("method:N", legend=None, scale=alt.Scale(domain=methods, range=[
+        COLORS.get(m, "#7f7f7f") for m in methods]))
+    strip = dict(y=y, yOffset=alt.YOffset("sim:N"), color=colour)
+    base = alt.Chart().transform_filter(f"datum.group_size == {int(size)}")
+    intervals = base.mark_rule(strokeWidth=1.2, opacity=0.7).encode(alt.X("lower:Q", **x), x2="upper:Q", **strip)
+    points = base.mark_point(filled=True, size=22, opacity=1).encode(
+        alt.X("estimate:Q", **x), **strip,
+        shape=alt.condition("datum.missing", alt.value(_CROSS), alt.value("circle")),
+        tooltip=["method:N", alt.Tooltip("sim:N", title="data set"), alt.Tooltip("estimate:Q", format=".3f"),
+                 alt.Tooltip("lower:Q", format=".3f"), alt.Tooltip("upper:Q", format=".3f")])
+    truth = base.mark_rule(color="black", strokeWidth=1.5).encode(x="mean(truth):Q")
+    text = (base.transform_calculate(text="'covers ' + datum.hits + ' of ' + datum.n + ', RMSE ' + "
+                                     "format(datum.rmse, '.2f') + (datum.no_interval > 0 ? ', ' + "
+                                     "datum.no_interval + ' without interval (×)' : '')")
+            .transform_aggregate(groupby=["method", "text"])
+            .mark_text(align="left", baseline="bottom", dy=-2, fontSize=10, clip=True)
+            .encode(x=alt.value(0), y=alt.Y("method:N", sort=methods, bandPosition=0), text="text:N"))
+    return alt.layer(intervals, points, truth, text).properties(
+        width=width, height=40 + 90 * len(methods),
+        title=alt.Title(alt.ExprRef(f"n_groups + ' groups of {int(size)} rows'"), fontSize=12, fontWeight="normal"))
+
+
+def _design_rows(grid: pd.DataFrame, *, parameter: str, prob: float) -> tuple[pd.DataFrame, list]:
+    """The columns of ``grid``'s ``parameter`` rows that :func:`design_chart` needs, checked, and its methods."""
+    level = _level(prob)
+    _checks.frame("grid", grid, ["n_groups", "group_size", "method", "parameter", "estimate", "truth",
+                                 f"lower_{level}", f"upper_{level}"])
+    _checks.choice("parameter", parameter, set(grid["parameter"].unique()))
+    part = grid[grid["parameter"] == parameter]
+    for column in ("n_groups", "group_size", "truth"):
+        _checks.numeric_column("grid", part, column)
+    sim = part["sim"] if "sim" in part.columns else part.groupby(["n_groups", "group_size", "method"]).cumcount()
+    rows = pd.DataFrame({"n_groups": part["n_groups"].astype(int), "group_size": part["group_size"].astype(int),
+                         "method": part["method"].astype(str), "sim": np.asarray(sim, dtype=int),
+                         "estimate": part["estimate"].astype(float), "truth": part["truth"].astype(float),
+                         "lower": part[f"lower_{level}"].astype(float), "upper": part[f"upper_{level}"].astype(float)})
+    return rows.reset_index(drop=True), list(dict.fromkeys(rows["method"]))
+
+
+def _design_domain(rows: pd.DataFrame, *, from_zero: bool) -> list[float]:
+    """The estimate axis of :func:`design_chart`, the same for every design: every estimate, interval
+    end and truth (from 0 for a standard deviation), so that no interval is cut at the axis."""
+    values = np.r_[rows["estimate"], rows["lower"], rows["upper"], rows["truth"]]
+    values = values[np.isfinite(values)]
+    lo = min(0.0 if from_zero else np.inf, float(values.min()))
+    hi = max(float(values.max()), lo + 1e-3)
+    pad = 0.02 * (hi - lo)
+    return [float(np.floor((lo - (0 if from_zero else pad)) * 1e3) / 1e3), float(np.ceil((hi + pad) * 1e3) / 1e3)]
+
+
+def _design_param(designs: list):
+    """The parameter ``n_groups`` of :func:`design_chart`: a slider over evenly spaced designs, else buttons."""
+    import altair as alt
+
+    designs = [int(j) for j in designs]
+    if len(designs) > 2 and len(set(np.diff(designs))) == 1:
+        bind = alt.binding_range(min=designs[0], max=designs[-1], step=designs[1] - designs[0], name="groups ")
+    elif len(designs) > 8:
+        bind = alt.binding_select(options=designs, name="groups ")
+    else:
+        bind = alt.binding_radio(options=designs, name="groups ")
+    return alt.param(name="n_groups", value=designs[0], bind=bind)

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 MODULES = ["_checks", "checking", "data", "exercises", "models", "plots", "pooling", "shrinkage",
-           "simulate", "student", "widgets", "grading", "recovery"]
+           "simulate", "student", "widgets", "grading", "recovery", "controls", "explorer"]
 HOSTILE = {
     "None": None,
     "str": "x",

@@ -51,16 +51,6 @@ def test_dial_lines_ends(anoles):
     assert tiny.attrs["weight_range"] == "0.00-0.00" and huge.attrs["weight_range"] == "1.00-1.00"
 
 
-def test_pooling_dial_survives_slider_ends(anoles):
-    box = widgets.pooling_dial(anoles, y="time", group="stream", x="size", sigma=1.16, fitted=1.65)
-    slider, out = box.children
-    for value in (slider.min, slider.max):  # exponents: 10**min and 10**max
-        slider.value = 10**value
-        fig_outputs = [o for o in out.outputs if "image/png" in o.get("data", {})]
-        assert len(fig_outputs) == 1
-    assert slider.description == "σ_stream"
-
-
 @pytest.mark.parametrize("kwargs, message", [
     (dict(sigma=1.0, fitted=0.0), "fitted must be positive"),
     (dict(sigma=-1.0, fitted=1.0), "sigma must be positive"),
@@ -69,32 +59,6 @@ def test_pooling_dial_survives_slider_ends(anoles):
 def test_pooling_dial_bad_input(anoles, kwargs, message):
     with pytest.raises(ValueError, match=message):
         widgets.pooling_dial(anoles, y="time", group="stream", x="size", **kwargs)
-
-
-def test_slider_figure_needs_callable():
-    import ipywidgets
-
-    with pytest.raises(ValueError, match="draw must be callable"):
-        widgets.slider_figure("not a function", ipywidgets.FloatSlider())
-
-
-@pytest.mark.parametrize("sigma_group, state", [(1e-4, "complete pooling, in effect"),
-                                                (0.31, "partial pooling"),
-                                                (1e3, "no pooling, in effect"),
-                                                (0.0, "complete pooling, in effect"),
-                                                (float("inf"), "no pooling, in effect")])
-def test_shrinkage_dial_figure_states(radon, sigma_group, state):
-    fig = widgets.shrinkage_dial_figure(radon, y="log_radon", group="county", sigma_group=sigma_group,
-                                        sigma=0.8, fitted=0.31)
-    assert state in fig._suptitle.get_text()
-
-
-def test_shrinkage_dial_survives_slider_ends(radon):
-    box = widgets.shrinkage_dial(radon, y="log_radon", group="county", sigma=0.8, fitted=0.31)
-    slider = box.children[0]
-    for value in (slider.min, slider.max):
-        slider.value = 10 ** value
-        assert len(box.children[1].outputs) == 1
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -132,98 +96,6 @@ def test_plot_state_lines_and_statistic():
         plots.plot_state_lines(votes, [0.5])
     with pytest.raises(ValueError, match="non-empty dict"):
         plots.plot_statistic(0.0, {})
-
-
-def test_static_frames_link_slider_and_stack():
-    import matplotlib.pyplot as plt
-
-    box = widgets.static_frames(lambda v: plt.figure(figsize=(1, 1)), [0.1, 1.0, 10.0], description="σ", start=1)
-    assert box.stack.selected_index == 1 and box.slider.value == 1
-    assert (box.slider.min, box.slider.max) == (0, 2)
-    assert box.page_bytes > 0 and all(len(img.value) > 0 for img in box.stack.children)
-    with pytest.raises(ValueError, match="values must hold"):
-        widgets.static_frames(lambda v: plt.figure(), [], description="x")
-    with pytest.raises(ValueError, match="start must be an index"):
-        widgets.static_frames(lambda v: plt.figure(), [1], description="x", start=3)
-    with pytest.raises(ValueError, match="draw must be callable"):
-        widgets.static_frames(None, [1], description="x")
-
-
-def test_static_wanted_reads_the_environment(monkeypatch):
-    monkeypatch.delenv(widgets.STATIC_ENV, raising=False)
-    assert widgets.static_wanted(None) is False
-    monkeypatch.setenv(widgets.STATIC_ENV, "1")
-    assert widgets.static_wanted(None) is True
-    assert widgets.static_wanted(False) is False
-    with pytest.raises(ValueError, match="static must be"):
-        widgets.static_wanted("yes")
-
-
-@pytest.mark.parametrize("make, frames, start", [
-    (lambda d: widgets.covariance_sandbox(static=True), 21, 3),
-    (lambda d: widgets.shrinkage_dial(d, y="log_radon", group="county", sigma=0.8, fitted=0.31, static=True), 21, 10),
-])
-def test_controls_have_a_static_form(radon, make, frames, start):
-    box = make(radon)
-    assert len(box.stack.children) == frames and box.stack.selected_index == start
-    assert "course-static-control" in box._dom_classes
-
-
-def test_static_frames_with_update_draw_one_figure_and_frame_each_value():
-    drawn, moved = [], []
-
-    def draw(v):
-        fig, ax = plt.subplots(figsize=(2, 2))
-        ax.plot([0, 1], [0, v])
-        ax.set_title(f"v = {v}")
-        drawn.append(v)
-        return fig
-
-    def update(fig, v):
-        fig.axes[0].lines[0].set_ydata([0, v])
-        fig.axes[0].set_title(f"v = {v}")
-        moved.append(v)
-
-    before = plt.get_fignums()
-    box = widgets.static_frames(draw, [0.2, 0.5, 0.9], description="v", update=update)
-    assert drawn == [0.2] and moved == [0.5, 0.9]
-    pngs = [image.value for image in box.stack.children]
-    assert len(set(pngs)) == 3  # each frame shows its own value
-    assert plt.get_fignums() == before  # the one figure is closed
-    with pytest.raises(ValueError, match="update must be callable"):
-        widgets.static_frames(draw, [1], description="v", update=3)
-
-
-def _png(box):
-    return box.children[-1].outputs[0]["data"]["image/png"]
-
-
-def test_live_redraws_move_the_figure_and_repeat_exactly(radon):
-    box = widgets.shrinkage_dial(radon, y="log_radon", group="county", sigma=0.8, fitted=0.31, static=False)
-    box.redraw(0.05)
-    low = _png(box)
-    box.redraw(3.0)
-    high = _png(box)
-    box.redraw(0.05)
-    assert low != high and _png(box) == low
-
-
-def test_sandbox_redraw_in_place_and_after_a_new_sigma():
-    box = widgets.covariance_sandbox(static=False)
-    rho, sigma_a = box.children[1].children[0], box.children[0].children[0]
-    rho.value = 0.5
-    first = _png(box)
-    sigma_a.value = 2.0  # new axes limits: a full redraw
-    rho.value = -0.5
-    rho.value = 0.5
-    assert _png(box) != first and box.children[-1].outputs
-
-
-@pytest.mark.parametrize("rho, sigma_b", [(-1.0, 2.0), (1.0, 0.0)])
-def test_sandbox_draws_at_the_singular_ends(rho, sigma_b):
-    fig = widgets.sandbox_figure(sigma_a=2.0, sigma_b=sigma_b, rho=rho, eta=0.25)
-    assert "singular covariance: every draw on one line" in fig._suptitle.get_text()
-    plt.close(fig)
 
 
 @pytest.mark.parametrize("eta", [1, 2, 8, 32])

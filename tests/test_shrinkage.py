@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from course_lib import shrinkage, simulate, widgets
+from course_lib import shrinkage, simulate
 
 
 def test_classrooms_simulator_shape_truth_and_seed():
@@ -96,27 +96,6 @@ def test_bad_settings():
         shrinkage.partial_pooling([1], [5], grid_size=2)
     with pytest.raises(ValueError, match="a_bar_sd must be positive"):
         shrinkage.partial_pooling([1], [5], a_bar_sd=-1)
-
-
-@pytest.mark.parametrize("setting", [
-    dict(a_bar=1.5, sigma=0.0, size_multiplier=1.0, n_per_size=15, seed=0),   # sigma at 0
-    dict(a_bar=3.0, sigma=4.0, size_multiplier=0.25, n_per_size=1, seed=100),  # many all-pass rooms
-    dict(a_bar=-3.0, sigma=0.1, size_multiplier=8.0, n_per_size=50, seed=5),   # many none-pass rooms
-])
-def test_explorer_frame_survives_slider_ends(setting):
-    frame = widgets.explorer_frame(**setting)
-    assert frame[["p_partial", "error_none", "error_partial"]].notna().all().all()
-    assert frame["p_partial"].between(0, 1).all()
-
-
-def test_shrinkage_explorer_redraws_at_every_slider_end():
-    box = widgets.shrinkage_explorer(n_per_size=3)
-    controls = [*box.children[0].children, *box.children[1].children]
-    out = box.children[2]
-    for control in controls:
-        for value in (control.min, control.max):
-            control.value = value if control.description != "× class size" else 2.0**value
-            assert len(out.outputs) == 1 and "image/png" in out.outputs[0]["data"]
 
 
 def test_pair_cache_agrees_with_the_centred_grid_and_reuses_its_integrals():
