@@ -30,7 +30,8 @@ def _drop_notebook_only(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if not scripts:
         return
-    widget_js = set(app.config.nb_ipywidgets_js)
+    # Sphinx stores a page's script under "_static/" + the name it was added with.
+    widget_js = set(app.config.nb_ipywidgets_js) | {f"_static/{name}" for name in app.config.nb_ipywidgets_js}
     for i, script in enumerate(scripts):
         state = _state(script)
         if state is None:

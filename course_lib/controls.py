@@ -114,13 +114,15 @@ def _both_forms(control, text: str, include=None, exclude=None) -> dict:
 
 
 def _log_slider(name: str, label: str, fitted: float, decades: float, step: float = 0.05):
-    """A parameter holding log10 of a standard deviation, bound to a range slider around ``fitted``."""
+    """A parameter holding log10 of a standard deviation, bound to a range slider ``decades`` either side
+    of ``fitted``. Its steps are counted from the fitted value, so the slider starts exactly on one of them
+    (a browser snaps a range input's value to its step grid)."""
     import altair as alt
 
-    lo = np.floor((np.log10(fitted) - decades) / step) * step
-    hi = np.ceil((np.log10(fitted) + decades) / step) * step
-    return alt.param(name=name, value=round(float(np.log10(fitted)), 4),
-                     bind=alt.binding_range(min=round(float(lo), 2), max=round(float(hi), 2), step=step,
+    start = round(float(np.log10(fitted)), 4)
+    reach = float(np.ceil(decades / step - 1e-9) * step)
+    return alt.param(name=name, value=start,
+                     bind=alt.binding_range(min=round(start - reach, 4), max=round(start + reach, 4), step=step,
                                             name=label))
 
 

@@ -11,8 +11,8 @@ Examples
 --------
 >>> check("3.1", ...)
 not answered yet: replace ... with your answer and run the cell again
->>> check("4.1", 0.06)
-correct: the covariance is rho * sigma_a * sigma_b = 0.3 * 2 * 0.1 = 0.06
+>>> check("4.1", -0.5)
+correct: rho = -0.3 / (sqrt(4) * sqrt(0.09)) = -0.3 / (2 * 0.3) = -0.50
 """
 
 from __future__ import annotations
@@ -157,6 +157,23 @@ def _reml(name, y, group, x, random_slope=False):
 
 
 @functools.lru_cache(maxsize=None)
+def _ml_anoles() -> pd.Series:
+    """The anoles' time ~ size + (1 | stream) fitted by maximum likelihood (statsmodels, reml=False): the sds
+    of the stream intercepts and of the residuals. The best of three optimisers, as in pooling.reml."""
+    import statsmodels.formula.api as smf
+
+    df = _load("anoles")
+    model = smf.mixedlm("time ~ size", df, groups=df["stream"])
+    fits = []
+    for method in ("lbfgs", "nm", "powell"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fits.append(model.fit(reml=False, method=method, maxiter=5000))
+    best = max((f for f in fits if f.converged), key=lambda f: f.llf)
+    return pd.Series({"Intercept": float(np.sqrt(best.cov_re.iloc[0, 0])), "Residual": float(np.sqrt(best.scale))})
+
+
+@functools.lru_cache(maxsize=None)
 def _cafes():
     from . import simulate
 
@@ -170,6 +187,16 @@ def _classrooms():
 
     return simulate.classrooms(a_bar=1.5, sigma=1.5, n_students=(5, 10, 25, 35), n_per_size=15,
                                rng=np.random.default_rng(2022))
+
+
+@functools.lru_cache(maxsize=None)
+def _classrooms_fast():
+    """Chapter 2's school with its raw proportions and fast partial-pooling estimates (``p_none``, ``p_partial``)."""
+    from . import shrinkage
+
+    d = _classrooms()
+    est = shrinkage.partial_pooling(d["passed"], d["n_students"])
+    return d.assign(p_none=est["p_none"].to_numpy(), p_partial=est["p_partial"].to_numpy())
 
 
 def _posterior(context, name, *, kind="mean", observed=None):
@@ -311,6 +338,13 @@ def _beta_tail(eta, cut):
     return 2 * beta.sf((cut + 1) / 2, eta, eta)
 
 
+def _beta_sf(x, eta):
+    """P(X > x) for X ~ Beta(eta, eta) (exercise 4.5's mistake of forgetting (rho + 1) / 2)."""
+    from scipy.stats import beta
+
+    return float(beta.sf(x, eta, eta))
+
+
 # --- the data of the modelling exercises: the simulations their questions spell out -------------------
 
 @functools.lru_cache(maxsize=None)
@@ -328,10 +362,14 @@ def _sim(key):
     if key == "4.8":
         return simulate.cafes(n_cafes=30, n_visits=10, a=3.5, b=-1.0, sigma_a=1.0, sigma_b=0.5, rho=-0.7,
                               sigma=0.5, rng=np.random.default_rng(405))
-    if key == "5.9":
-        sizes = _load("exam").groupby("school", observed=True).size()
-        return simulate.streams(n_per_stream=sizes, a_bar=0.0, sigma_a=0.3, b=0.55, sigma=0.75,
-                                rng=np.random.default_rng(506))
+    if key == "5.9":  # the exam's schools and reading scores, with exam scores from known lines
+        exam, rng = _load("exam"), np.random.default_rng(506)
+        effects = simulate.correlated_effects(n=65, a=0.0, b=0.55, sigma_a=0.3, sigma_b=0.12, rho=0.5, rng=rng)
+        school = exam["school"].cat.codes.to_numpy()
+        mu = effects["a"].to_numpy()[school] + effects["b"].to_numpy()[school] * exam["standLRT"].to_numpy()
+        sim = exam[["school", "standLRT"]].assign(score=rng.normal(mu, 0.75))
+        sim.attrs["truth"] = {**effects.attrs["truth"], "sigma": 0.75, "b_school": effects["b"].to_numpy()}
+        return sim
     raise KeyError(key)
 
 
@@ -353,7 +391,29 @@ _MODEL_NOTE = ("checked on your fit: posterior draws of the model the question n
 def _ch1():
     fit = lambda: _reml("anoles", "time", "stream", "size")  # noqa: E731
     complete = lambda: np.polyfit(_load("anoles")["size"], _load("anoles")["time"], 1)  # noqa: E731
-    reverse = lambda: np.polyfit(_load("anoles")["time"], _load("anoles")["size"], 1)[0]  # noqa: E731
+    means = lambda: _load("anoles").groupby("stream", observed=True)[["size", "time"]].mean()  # noqa: E731
+    between = lambda: np.polyfit(means()["size"], means()["time"], 1)  # noqa: E731
+
+    def per_lizard():  # every lizard's time on its stream's mean size: each stream counted n times
+        df = _load("anoles")
+        return np.polyfit(df["stream"].map(means()["size"]).astype(float), df["time"], 1)[0]
+
+    def mundlak():  # the Mundlak model's between-stream relation (the chapter's -0.41)
+        from . import pooling
+
+        df = _load("anoles").assign(mean_size=lambda d: d["stream"].map(means()["size"]).astype(float))
+        fixed = pooling.reml(df, y="time", group="stream", x=["size", "mean_size"]).fixed
+        return fixed["size"] + fixed["mean_size"]
+
+    def flat_slope(sigma):  # the sigma_alpha at which the dial's common slope is 0, for residual sd sigma
+        from scipy.optimize import brentq
+
+        from . import pooling
+
+        def slope(log_sd):
+            return pooling.partial_pooling(_load("anoles"), y="time", group="stream", x="size",
+                                           sigma_group=10.0**log_sd, sigma=sigma).attrs["slope"]
+        return 10.0 ** brentq(slope, -3.0, 2.0, xtol=1e-12)
 
     def partial_stream_1(c):  # noqa: ARG001
         from . import pooling
@@ -377,33 +437,56 @@ def _ch1():
         return _summarise(_level(offsets, 1) > _level(offsets, 4), kind="probability")
 
     return [
-        Exercise("1.1", "easy", "The complete-pooling slope of time on size. Give 3 decimals.",
-                 reference=lambda c: complete()[0], tolerance=lambda c: 5e-4,
+        Exercise("1.1", "easy", "The between-stream relation: the least-squares slope of the ten streams' mean "
+                                "times on their mean sizes, one point per stream. Give 3 decimals.",
+                 reference=lambda c: between()[0], tolerance=lambda c: 5e-4,
                  digits=3,
-                 hint_text="fit one line to all 52 lizards, time ~ size (np.polyfit or pooling.complete_pooling)",
-                 explain=lambda r: f"one line for all lizards has slope {r:.5f}",
-                 mistakes=lambda c: [(complete()[1], "that is the intercept; the question asks for the slope"),
-                                     (-complete()[0], "right size, wrong sign: bigger lizards dive for less time"),
-                                     (reverse(), "that is the slope of size on time; regress time on size")]),
-        Exercise("1.2", "medium", "REML's standard deviation of the stream intercepts in time ~ size + (1 | stream). "
-                                  "Give 3 decimals.",
-                 reference=lambda c: fit().sd["Intercept"], tolerance=lambda c: 5e-4,
+                 hint_text="average size and time within each stream (df.groupby('stream', observed=True)), then "
+                           "fit one line through the ten pairs of means (np.polyfit(mean_size, mean_time, 1))",
+                 explain=lambda r: (f"the ten stream means have slope {r:.4f}: across streams, larger lizards go "
+                                    f"with shorter dives, the opposite of the within-stream slope"),
+                 mistakes=lambda c: [(complete()[0], "that is the slope through all 52 lizards (complete pooling); "
+                                                     "the question asks for one point per stream, its means"),
+                                     (per_lizard(), "that regresses every lizard's time on its stream's mean size, "
+                                                    "which counts each stream once per lizard; use one point "
+                                                    "per stream"),
+                                     (mundlak(), "that is the Mundlak model's between-stream relation, which weights "
+                                                 "the streams by how precisely their means are known; the question "
+                                                 "asks for plain least squares, each stream counted once"),
+                                     (between()[1], "that is the intercept; the question asks for the slope")]),
+        Exercise("1.2", "medium", "sigma_alpha, the sd of the stream intercepts, when time ~ size + (1 | stream) is "
+                                  "fitted by maximum likelihood (ML) instead of REML. Give 3 decimals.",
+                 reference=lambda c: _ml_anoles()["Intercept"], tolerance=lambda c: 5e-4,
                  digits=3,
-                 hint_text="pooling.reml(df, y='time', group='stream', x='size').sd",
-                 explain=lambda r: f"sigma_alpha = {r:.4f}",
-                 mistakes=lambda c: [(fit().sd["Intercept"] ** 2, "that is the variance; take its square root"),
-                                     (fit().sd["Residual"], "that is the residual sd (lizard to lizard); "
-                                                            "the question asks for the sd of the streams")]),
-        Exercise("1.3", "hard", "The sigma_alpha at which a stream of 10 lizards gets weight 0.5 on its own data "
-                                "(with REML's residual sd). Give 3 decimals.",
-                 reference=lambda c: fit().sd["Residual"] / np.sqrt(10), tolerance=lambda c: 5e-4,
+                 hint_text="statsmodels' MixedLM: import statsmodels.formula.api as smf; smf.mixedlm('time ~ size', "
+                           "df, groups=df['stream']).fit(reml=False); its cov_re is the variance of the intercepts",
+                 explain=lambda r: (f"ML gives sigma_alpha = {r:.4f}, smaller than REML's {fit().sd['Intercept']:.4f}: "
+                                    f"ML treats the estimated intercept and slope as if they were known, so it "
+                                    f"underestimates the variances"),
+                 mistakes=lambda c: [(fit().sd["Intercept"], "that is REML's estimate; fit by ML, reml=False"),
+                                     (_ml_anoles()["Intercept"] ** 2, "that is the variance (cov_re); take its "
+                                                                      "square root"),
+                                     (_ml_anoles()["Residual"], "that is ML's residual sd (lizard to lizard); the "
+                                                                "question asks for the sd of the streams")]),
+        Exercise("1.3", "hard", "With sigma fixed at REML's residual sd, the sigma_alpha at which the common slope of "
+                                "partial pooling (pooling.partial_pooling(...).attrs['slope']) is exactly 0. "
+                                "Give 3 decimals.",
+                 reference=lambda c: flat_slope(fit().sd["Residual"]), tolerance=lambda c: 5e-4,
                  digits=3,
-                 hint_text="solve n sigma_alpha^2 / (n sigma_alpha^2 + sigma^2) = 0.5 for sigma_alpha",
-                 explain=lambda r: f"n sigma_alpha^2 = sigma^2 gives sigma_alpha = sigma / sqrt(10) = {r:.4f}",
-                 mistakes=lambda c: [(fit().sd["Residual"] ** 2 / 10, "that is sigma_alpha squared (a variance); "
-                                                                      "take its square root"),
-                                     (fit().sd["Residual"] / 10, "the weight depends on n sigma_alpha^2, so n "
-                                                                 "enters through its square root")]),
+                 hint_text="the slope grows with sigma_alpha from complete pooling's to no pooling's; evaluate "
+                           "pooling.partial_pooling(df, y='time', group='stream', x='size', sigma_group=s, "
+                           "sigma=...).attrs['slope'] as a function of s and find its root (bisection, or "
+                           "scipy.optimize.brentq on log10 s)",
+                 explain=lambda r: (f"at sigma_alpha = {r:.4f} the between-stream and within-stream comparisons "
+                                    f"cancel and the common slope is 0; below it the slope is negative, above it "
+                                    f"positive"),
+                 mistakes=lambda c: [(fit().sd["Intercept"], f"that is REML's sigma_alpha, where the slope is REML's "
+                                                             f"{fit().fixed['size']:.2f}; it is 0 at a smaller "
+                                                             f"sigma_alpha"),
+                                     (flat_slope(1.0), "that keeps sigma = 1; fix sigma at REML's residual sd"),
+                                     (np.log10(flat_slope(fit().sd["Residual"])),
+                                      "that is log10 of sigma_alpha, the dial's slider value; give sigma_alpha "
+                                      "itself")]),
         Exercise("1.4", "hard", "Stream 1's partial-pooling intercept when sigma_alpha = 1 (REML's residual sd). "
                                 "Give 4 decimals.",
                  reference=lambda c: partial_stream_1(c).loc[1, "intercept"], tolerance=lambda c: 5e-5,
@@ -448,16 +531,31 @@ def _ch1():
 
 
 def _ch2():
-    df = _classrooms
     passed = lambda: _classrooms()["passed"]  # noqa: E731
 
-    def mae(size, column):
-        from . import shrinkage
+    def students_needed(p=0.9, base_n=10, base_p=0.5):  # the weight depends on N p (1 - p) alone
+        return int(np.ceil(base_n * base_p * (1 - base_p) / (p * (1 - p)) - 1e-9))
 
-        d = df()
-        est = shrinkage.partial_pooling(d["passed"], d["n_students"])
-        errors = (est[column] - d["true_p"]).abs()
-        return float(errors[d["n_students"] == size].mean()) if size else float(errors.mean())
+    def population_mean_pass_rate(a_bar=1.5, sigma=1.5):
+        from scipy import integrate, stats
+        from scipy.special import expit
+
+        return integrate.quad(lambda a: stats.norm.pdf(a, a_bar, sigma) * expit(a), -np.inf, np.inf)[0]
+
+    def rmse(column, size=25):
+        d = _classrooms_fast()
+        errors = (d[column] - d["true_p"])[d["n_students"] == size] if size else d[column] - d["true_p"]
+        return float(np.sqrt((errors**2).mean()))
+
+    def share_below_half(c):  # P(a classroom of the population passes fewer than half), draw by draw
+        from scipy.stats import norm
+
+        _posterior(c, "1|classroom_sigma", observed=passed)  # a converged posterior of the chapter's model
+        post = c["idata"].posterior
+        if "Intercept" not in post:
+            raise _Wrong("idata should be the posterior of the chapter's model, with a variable 'Intercept'")
+        ratio = -post["Intercept"] / post["1|classroom_sigma"]
+        return _summarise(ratio.copy(data=norm.cdf(ratio.to_numpy())))
 
     sim_passed = lambda: _sim("2.8")["passed"]  # noqa: E731
     what = "p(passed, n_students) ~ 1 + (1 | classroom), family binomial, to the simulated classrooms"
@@ -477,45 +575,82 @@ def _ch2():
                 f"population of classrooms.")
 
     return [
-        Exercise("2.1", "easy", "The proportion of students who passed in classroom 1 of the chapter's simulation. "
-                                "Give 2 decimals.",
-                 reference=lambda c: df().loc[0, "passed"] / df().loc[0, "n_students"], tolerance=lambda c: 5e-4,
+        Exercise("2.1", "easy", "With the binomial pooling weight, how many students must a classroom whose pass "
+                                "probability is 0.9 have, at least, to give its own data as much weight as a classroom "
+                                "of 10 students at 0.5 (same sigma)? Give a whole number.",
+                 reference=lambda c: students_needed(), tolerance=lambda c: 0.5, kind="integer",
+                 hint_text="sigma is the same for both, so the weight depends only on N p (1 - p): "
+                           "find the smallest N with N * 0.9 * 0.1 >= 10 * 0.5 * 0.5",
+                 explain=lambda r: (f"{r:.0f} students: each student at 0.9 carries 0.9 x 0.1 = 0.09 of information "
+                                    f"about the log-odds, against 0.25 at 0.5, so it takes nearly three times as many "
+                                    f"students to hold a classroom near 0 or 1 as firmly against the pull toward a_bar"),
+                 mistakes=lambda c: [(10, "at the same size a classroom at 0.9 gets less weight than one at 0.5: each "
+                                          "student's result says less about log-odds near 0 or 1 (N p (1 - p))"),
+                                     (students_needed() - 1, "that many give slightly less weight than 10 students "
+                                                             "at 0.5: round up"),
+                                     (int(np.ceil(10 * 0.5 / 0.9)), "that compares p; the weight depends on "
+                                                                     "N p (1 - p)"),
+                                     (int(np.ceil(10 * 0.5 / 0.1)), "that uses 1 - p alone; the weight depends on "
+                                                                     "N p (1 - p)")]),
+        Exercise("2.2", "medium", "The mean pass rate over the true population of classrooms, E[expit(alpha)] with "
+                                  "alpha ~ Normal(1.5, 1.5). Give 3 decimals.",
+                 reference=lambda c: population_mean_pass_rate(), tolerance=lambda c: 1e-3, digits=3,
+                 tolerance_note="within 0.001 of the exact integral, so an average over a million simulated "
+                                "classrooms passes too",
+                 hint_text="average expit(1.5 + 1.5 * z) over standard normal z: evenly spread quantiles "
+                           "stats.norm.ppf((np.arange(n) + 0.5) / n), as in the chapter's cell for the mean "
+                           "classroom, or a million draws",
+                 explain=lambda r: (f"the mean classroom passes at {r:.4f}, below the median classroom's "
+                                    f"expit(1.5) = {1 / (1 + np.exp(-1.5)):.4f}: the inverse logit flattens near 1, "
+                                    f"so classrooms above a_bar gain less pass rate than those below it lose"),
+                 mistakes=lambda c: [(1 / (1 + np.exp(-1.5)), "that is expit(1.5), the pass rate of the median "
+                                                              "classroom; the question asks for the mean over the "
+                                                              "population"),
+                                     (float(_classrooms()["true_p"].mean()),
+                                      "that is the mean over the 60 classrooms this school happened to draw; the "
+                                      "question asks about the population they were drawn from")]),
+        Exercise("2.3", "medium", "Partial pooling's root-mean-square error in the classes of 25 of the chapter's "
+                                  "school, with the fast estimator's estimates. Give 3 decimals.",
+                 reference=lambda c: rmse("p_partial"), tolerance=lambda c: 5e-4, digits=3,
+                 hint_text="keep the rows with n_students == 25; square fast['p_partial'] - df['true_p'], average, "
+                           "take the square root",
+                 explain=lambda r: (f"partial pooling's root-mean-square error in the classes of 25 is {r:.4f}, "
+                                    f"no pooling's {rmse('p_none'):.4f}: by squared error partial pooling wins in "
+                                    f"these classes, although by absolute error it lost. Squared error weighs large "
+                                    f"misses most; shrinkage trims no pooling's largest misses and pays for it with "
+                                    f"small ones, which absolute error counts at full weight."),
+                 mistakes=lambda c: [(rmse("p_none"), "that is no pooling's root-mean-square error; the question "
+                                                      "asks for partial pooling's"),
+                                     (float(np.abs(_classrooms_fast()["p_partial"] - _classrooms_fast()["true_p"])
+                                            [_classrooms_fast()["n_students"] == 25].mean()),
+                                      "that is the mean absolute error; square the errors, average them, then take "
+                                      "the square root"),
+                                     (rmse("p_partial") ** 2, "that is the mean squared error; take its square root"),
+                                     (rmse("p_partial", size=None), "that is over all 60 classrooms; keep the classes "
+                                                                    "of 25")]),
+        Exercise("2.4", "hard", "By your Bambi fit, the share of the population of classrooms that pass fewer than "
+                                "half their students, computed for each posterior draw of (a_bar, sigma) and averaged "
+                                "(pass idata=). Give 2 decimals.",
+                 reference=lambda c: share_below_half(c)[0],
+                 tolerance=lambda c: max(3 * share_below_half(c)[1], 1e-6),
                  digits=2,
-                 hint_text="passed / n_students for the first classroom",
-                 explain=lambda r: f"classroom 1's raw proportion is {r:.4f}",
-                 mistakes=lambda c: [(df().loc[0, "passed"], "that is the number who passed; divide by the class size"),
-                                     (100 * df().loc[0, "passed"] / df().loc[0, "n_students"],
-                                      "that is a percentage; give a proportion between 0 and 1")]),
-        Exercise("2.2", "medium", "The probability of passing for a classroom at the true a_bar = 1.5. "
-                                  "Give 3 decimals.",
-                 reference=lambda c: 1 / (1 + np.exp(-1.5)), tolerance=lambda c: 5e-4,
-                 digits=3,
-                 hint_text="a_bar is on the log-odds scale; the inverse logit is 1 / (1 + exp(-x))",
-                 explain=lambda r: f"logistic(1.5) = {r:.4f}",
-                 mistakes=lambda c: [(1.5, "right value on the log-odds scale: convert it to the probability "
-                                           "scale with the logistic function"),
-                                     (np.exp(1.5), "that is the odds p / (1 - p); the probability is "
-                                                   "odds / (1 + odds)")]),
-        Exercise("2.3", "hard", "The mean absolute error of no pooling over the 5-student classrooms. Give 3 decimals.",
-                 reference=lambda c: mae(5, "p_none"), tolerance=lambda c: 5e-4,
-                 digits=3,
-                 hint_text="shrinkage.partial_pooling gives p_none; compare with true_p where n_students == 5",
-                 explain=lambda r: f"no pooling misses the 5-student classrooms by {r:.4f} on average",
-                 mistakes=lambda c: [(mae(5, "p_partial"), "that is partial pooling's error; the question asks "
-                                                           "for no pooling"),
-                                     (mae(None, "p_none"), "that is over all 60 classrooms; keep only the "
-                                                           "5-student ones")]),
-        Exercise("2.4", "hard", "The posterior mean of sigma (1|classroom_sigma) in your Bambi fit. Give 2 decimals.",
-                 reference=lambda c: _posterior(c, "1|classroom_sigma", observed=passed)[0],
-                 tolerance=lambda c: max(3 * _posterior(c, "1|classroom_sigma", observed=passed)[1], 1e-6),
-                 digits=2,
-                 hint_text="idata.posterior['1|classroom_sigma'].mean()",
-                 tolerance_note="within 3 Monte Carlo standard errors of the posterior mean of your idata "
-                                "(arviz.mcse, method 'mean')",
-                 explain=lambda r: f"the posterior mean of sigma is about {r:.1f}",
-                 mistakes=lambda c: [(float(c["idata"].posterior["1|classroom_sigma"].median()),
-                                      "this is the median; the question asks for the mean"),
-                                     (1.0, "that is the prior mean (Exponential(1)); use the posterior")],
+                 hint_text="a classroom passes fewer than half when its log-odds are below 0; in a "
+                           "Normal(a_bar, sigma) population that share is Phi(-a_bar / sigma) "
+                           "(scipy.stats.norm.cdf), one value per draw",
+                 tolerance_note="within 3 Monte Carlo standard errors of the posterior mean of Phi(-a_bar / sigma) "
+                                "over the draws of your idata (arviz.mcse, method 'mean')",
+                 explain=lambda r: (f"by the posterior, about {r:.2f} of the population's classrooms pass fewer than "
+                                    f"half their students; in the true population (a_bar = sigma = 1.5) it is "
+                                    f"Phi(-1) = 0.16. The posterior puts a_bar below 1.5 and sigma above it, as "
+                                    f"this school's 60 classrooms suggest, and so expects more classrooms below one "
+                                    f"half."),
+                 mistakes=lambda c: [(1 - share_below_half(c)[0], "that is the share passing more than half"),
+                                     (0.15865525393145707, "that is the true population's share, Phi(-1); the question "
+                                                           "asks what your fit infers"),
+                                     (float((_classrooms_fast()["p_partial"] < 0.5).mean()),
+                                      "that is the share of this school's 60 classrooms whose estimate is below one "
+                                      "half; the question asks about the population, through a_bar and sigma, draw "
+                                      "by draw")],
                  needs=("idata",)),
         Exercise("2.8", "modelling", "Simulate classrooms with simulate.classrooms(a_bar=0.5, sigma=1.0, "
                                      "n_students=(5, 10, 25, 35), n_per_size=10, rng=np.random.default_rng(205)); "
@@ -551,26 +686,43 @@ def _ch2():
 
 def _ch3():
     f0 = lambda: _reml("radon", "log_radon", "county", None)  # noqa: E731
-    f1 = lambda: _reml("radon", "log_radon", "county", "floor")  # noqa: E731
+    f2 = lambda: _reml("radon", "log_radon", "county", ("floor", "log_uranium"))  # noqa: E731
+    gamma_1 = lambda: float(f2().fixed["log_uranium"])  # noqa: E731
 
-    def lac_qui_parle():  # the exercise's county: Cook (2 homes), which the chapter does not print
-        return float(f0().coef().loc["COOK", "Intercept"])
+    def homes_for(weight):
+        """The number of homes (not rounded) at which a county's own mean gets ``weight`` (REML sds, intercepts
+        only): n sigma_a^2 / (n sigma_a^2 + sigma_y^2) = weight, so n = weight / (1 - weight) sigma_y^2 / sigma_a^2.
+        """
+        sd = f0().sd
+        return weight / (1 - weight) * sd["Residual"] ** 2 / sd["Intercept"] ** 2
 
-    def own():
-        d = _load("radon")
-        return float(d.loc[d["county"] == "COOK", "log_radon"].mean())
+    def counties_with(n):
+        return int((_load("radon").groupby("county", observed=True).size() >= n).sum())
 
     log_radon = lambda: _load("radon")["log_radon"]  # noqa: E731
 
-    def new_county_median(c):
-        (mu_a, _), (mu_b, _) = _posterior(c, "mu_a", observed=log_radon), _posterior(c, "mu_b", observed=log_radon)
-        return np.exp(mu_a + mu_b)
+    def new_county_probability(c, *, x=1.0, groups=True, threshold=np.log(4)):
+        """P(a new home in a new county reads above ``threshold`` in log radon), averaged over the posterior
+        draws of the correlated model, and its Monte Carlo error. In each draw a new county's log radon at
+        ``x`` is normal, mean mu_a + mu_b x, variance sigma_a^2 + 2 rho sigma_a sigma_b x + sigma_b^2 x^2 +
+        sigma^2 (without the county terms when ``groups`` is False)."""
+        from scipy.special import ndtr
 
-    def tol_median(c):
-        # Monte Carlo errors of the posterior means of mu_a and mu_b (added: no smaller than the sum's),
-        # carried to the pCi/L scale, times 3.
-        (mu_a, se_a), (mu_b, se_b) = _posterior(c, "mu_a", observed=log_radon), _posterior(c, "mu_b", observed=log_radon)
-        return 3 * (se_a + se_b) * np.exp(mu_a + mu_b)
+        _posterior(c, "rho", observed=log_radon)  # the chapter's model, fitted to the chapter's data, converged
+        post = c["idata"].posterior
+        missing = [v for v in ("mu_a", "mu_b", "sigma_group", "sigma") if v not in post]
+        if missing:
+            raise _Wrong(f"idata should be the posterior of the chapter's model, with a variable {missing[0]!r}")
+        sd_a, sd_b = post["sigma_group"].sel(effect="intercept"), post["sigma_group"].sel(effect="slope")
+        var = post["sigma"] ** 2 + groups * (sd_a**2 + 2 * post["rho"] * sd_a * sd_b * x + sd_b**2 * x**2)
+        return _summarise(ndtr((post["mu_a"] + post["mu_b"] * x - threshold) / np.sqrt(var)))
+
+    def tol_probability(c):
+        # The error of averaging over the draws, and that of simulating one new home per draw instead
+        # (binomial), together, times 3.
+        p, mcse = new_county_probability(c)
+        draws = c["idata"].posterior.sizes["chain"] * c["idata"].posterior.sizes["draw"]
+        return 3 * np.sqrt(mcse**2 + p * (1 - p) / draws)
 
     votes = lambda: _sim("3.8")["republican"]  # noqa: E731
     m38 = _fit_mean("3.8", "income:wealth", votes, "p(republican, n) ~ income * wealth + (income | state), family "
@@ -592,39 +744,58 @@ def _ch3():
                                                                     "1 - w; the question asks for the county's own"),
                                      ((4 / f0().sd["Residual"]) / (4 / f0().sd["Residual"] + 1 / f0().sd["Intercept"]),
                                       "you used the sds where the formula has variances: square them")]),
-        Exercise("3.2", "medium", "Cook County's partial-pooling estimate (REML, intercepts only). Give 3 decimals.",
-                 reference=lambda c: lac_qui_parle(), tolerance=lambda c: 5e-4,
-                 digits=3,
-                 hint_text="fit.coef() of pooling.reml(radon, y='log_radon', group='county')",
-                 explain=lambda r: f"{r:.4f}: pulled from its own mean toward the state",
-                 mistakes=lambda c: [(own(), "that is Cook County's own mean (no pooling)"),
-                                     (float(f0().fixed["Intercept"]), "that is the population mean mu_alpha"),
-                                     (float(_load("radon")["log_radon"].mean()), "that is the complete-pooling "
-                                                                                 "mean of all homes")]),
-        Exercise("3.3", "medium", "The ratio of a basement reading to a ground-floor reading in the same county, "
-                                  "from REML's floor coefficient in log_radon ~ floor + (1 | county). Give 2 decimals.",
-                 reference=lambda c: float(np.exp(-f1().fixed["floor"])), tolerance=lambda c: 5e-3,
+        Exercise("3.2", "medium", "The fewest homes a county needs for partial pooling to give its own mean a "
+                                  "weight of at least 0.9 (REML sds of log_radon ~ 1 + (1 | county)). "
+                                  "Give a whole number.",
+                 reference=lambda c: int(np.ceil(homes_for(0.9))), tolerance=lambda c: 0.5, kind="integer",
+                 hint_text="solve n sigma_alpha^2 / (n sigma_alpha^2 + sigma_y^2) >= 0.9 for n, with the "
+                           "variances (squared sds), and round up",
+                 explain=lambda r: (f"n >= 9 sigma_y^2 / sigma_alpha^2 = {homes_for(0.9):.1f}, so {r} homes; only "
+                                    f"{counties_with(r)} of the 85 counties have that many"),
+                 mistakes=lambda c: [
+                     (int(np.ceil(homes_for(0.9))) - 1,
+                      f"with {int(np.ceil(homes_for(0.9))) - 1} homes the weight is "
+                      f"{_radon_weight(int(np.ceil(homes_for(0.9))) - 1, f0().sd):.3f}, just short of 0.9: round up"),
+                     (int(np.ceil(9 * f0().sd["Residual"] / f0().sd["Intercept"])),
+                      "you used the sds where the weight has variances: square them", 1.0),
+                     (int(np.ceil(homes_for(0.5))), "that many homes give a weight of one half; a weight of 0.9 "
+                                                    "needs 0.9 / 0.1 = 9 times as many", 1.0)]),
+        Exercise("3.3", "medium", "From REML's fit of log_radon ~ floor + log_uranium + (1 | county): by what factor "
+                                  "does the typical radon level of a county with twice the soil uranium of another "
+                                  "exceed the other's (log_uranium is the natural log)? Give 2 decimals.",
+                 reference=lambda c: 2 ** gamma_1(), tolerance=lambda c: 5e-3,
                  digits=2,
-                 hint_text="the model is on the log scale: a coefficient b multiplies radon by exp(b)",
-                 explain=lambda r: f"exp(-beta) = {r:.2f}: a basement reads about twice a ground floor",
-                 mistakes=lambda c: [(float(-f1().fixed["floor"]), "right value on the log scale: convert it to a "
-                                                                  "ratio with exp"),
-                                     (float(np.exp(f1().fixed["floor"])), "that is ground floor / basement; "
-                                                                          "the question asks for the reverse")]),
-        Exercise("3.4", "hard", "The median predicted radon (pCi/L) for a ground-floor home in a new county, from the "
-                                "correlated model (pass idata=). Give 1 decimal.",
-                 reference=new_county_median, tolerance=tol_median,
-                 tolerance_note="within 3 Monte Carlo standard errors of mu_a in your idata, carried to pCi/L",
-                 digits=1,
-                 hint_text="for x = 1 the new-county prediction is centred on mu_a + mu_b; convert from log radon",
-                 explain=lambda r: f"about {r:.1f} pCi/L",
-                 mistakes=lambda c: [(float(_posterior(c, "mu_a")[0] + _posterior(c, "mu_b")[0]),
-                                      "right value on the log scale: convert to pCi/L with exp"),
-                                     (float(np.exp(_posterior(c, "mu_a")[0])),
+                 hint_text="log radon rises by gamma_1 per unit of log uranium; twice the uranium adds log(2) to "
+                           "log uranium; convert the change in log radon to a factor with exp",
+                 explain=lambda r: (f"exp(gamma_1 log 2) = 2^gamma_1 = {r:.2f}: twice the uranium, about "
+                                    f"{r - 1:.0%} more radon"),
+                 mistakes=lambda c: [(gamma_1() * np.log(2), "right value on the log scale: convert it to a factor "
+                                                             "with exp"),
+                                     (np.exp(gamma_1()), "that is the factor for one unit of log uranium, e = 2.72 "
+                                                         "times the uranium; twice the uranium is log(2) units"),
+                                     (2 ** -gamma_1(), "that is the lower-uranium county's level relative to the "
+                                                       "other's; the question asks for the reverse")]),
+        Exercise("3.4", "hard", "The probability that a ground-floor home (x = 1) in a new county reads 4 pCi/L or "
+                                "more, from the correlated model (pass idata=). Give 2 decimals.",
+                 reference=lambda c: new_county_probability(c)[0], tolerance=tol_probability,
+                 tolerance_note="within 3 Monte Carlo standard errors of the value from your idata (the error of "
+                                "averaging over its draws, plus that of simulating one new home per draw)",
+                 digits=2,
+                 hint_text="in each posterior draw a new county gets its own (alpha, beta) from the population; at "
+                           "x = 1 the home's log radon is alpha + beta + noise. Simulate it "
+                           "(models.predict_new(idata, x=1.0, group=None, rng=...)) and count the draws at or "
+                           "above log(4), or use its normal distribution in each draw",
+                 explain=lambda r: (f"about {r:.2f}: roughly one such home in {1 / r:.0f} reads at or above the "
+                                    f"EPA's action level"),
+                 mistakes=lambda c: [(1 - new_county_probability(c)[0],
+                                      "that is the probability of reading below 4 pCi/L"),
+                                     (new_county_probability(c, x=0.0)[0],
                                       "that is a basement (x = 0); the question asks for a ground floor (x = 1)"),
-                                     (float(np.exp(_posterior(c, "mu_a")[0] + _posterior(c, "mu_b")[0] + 0.5 * float(
-                                         c["idata"].posterior["sigma"].mean()) ** 2)),
-                                      "that looks like the mean in pCi/L; the question asks for the median")],
+                                     (new_county_probability(c, groups=False)[0],
+                                      "that treats the new county as the average county: its own level and floor "
+                                      "effect are unknown too, so add the county-to-county variation"),
+                                     (new_county_probability(c, threshold=4.0)[0],
+                                      "the model is on the log scale: 4 pCi/L is log(4) in log radon")],
                  needs=("idata",)),
         Exercise("3.8", "modelling", "Simulate states with simulate.voting(n_states=50, rng=np.random.default_rng(305)) "
                                      "(the income slope is 0.4 in a state of average wealth and changes by -0.3 per unit "
@@ -658,10 +829,18 @@ def _ch3():
 
 
 def _ch4():
-    def start_corr(sa, sb, rho, shift):
-        cov = rho * sa * sb - shift * sb**2
-        sd = np.sqrt(sa**2 + shift**2 * sb**2 - 2 * shift * rho * sa * sb)
-        return cov / (sd * sb)
+    def uncorrelated_year(sa, sb, rho):
+        """The year at which the level a + t b is uncorrelated with b: rho sa sb + t sb^2 = 0, t in decades."""
+        return 1979.5 + 10 * (-rho * sa / sb)
+
+    def rho_report(c):
+        import arviz as az
+
+        draws = c["idata"].posterior["rho"]
+        low, high = np.asarray(az.hdi(draws.to_dataset(name="v"), hdi_prob=0.89)["v"]).ravel()[:2]
+        verdict = ("contains it" if low <= -0.7 <= high
+                   else "misses it, as an 89% interval should about one time in nine")
+        return f"The true value was -0.7; your 89% HDI, {low:.2f} to {high:.2f}, {verdict}."
 
     def p_negative(c):
         return _posterior(c, "rho", kind="negative", observed=lambda: _cafes()["wait"])
@@ -686,16 +865,18 @@ def _ch4():
                 f"{int((one['afternoon'] == 1).sum())} afternoon visits averaged {raw:.2f}.")
 
     return [
-        Exercise("4.1", "easy", "The covariance of a and b for sigma_a = 2, sigma_b = 0.1, rho = 0.3. Give 2 decimals.",
-                 reference=lambda c: 0.06, tolerance=lambda c: 1e-6,
+        Exercise("4.1", "easy", "The correlation rho of a and b whose covariance matrix is [[4, -0.3], [-0.3, 0.09]]. "
+                                "Give 2 decimals.",
+                 reference=lambda c: -0.3 / (np.sqrt(4.0) * np.sqrt(0.09)), tolerance=lambda c: 1e-6,
                  digits=2,
-                 hint_text="covariance = rho * sigma_a * sigma_b (simulate.covariance builds the matrix)",
-                 explain=lambda r: "the covariance is rho * sigma_a * sigma_b = 0.3 * 2 * 0.1 = 0.06",
-                 mistakes=lambda c: [(0.3, "that is the correlation; multiply by both sds"),
-                                     (0.2, "that is sigma_a * sigma_b; multiply by rho too"),
-                                     (0.018, "that squares rho (0.3^2 * 2 * 0.1); rho enters once", 5e-4),
-                                     (0.012, "that uses the variances (0.3 * 2^2 * 0.1^2); the covariance "
-                                             "uses the two sds", 5e-4)]),
+                 hint_text="the diagonal holds the variances sigma_a^2 and sigma_b^2; "
+                           "rho = covariance / (sigma_a * sigma_b)",
+                 explain=lambda r: f"rho = -0.3 / (sqrt(4) * sqrt(0.09)) = -0.3 / (2 * 0.3) = {r:.2f}",
+                 mistakes=lambda c: [(-0.3, "that is the covariance; divide it by both sds"),
+                                     (-0.3 / (4 * 0.09), "that divides by the variances (4 * 0.09); divide by the "
+                                                         "sds, their square roots"),
+                                     (-0.3 / 2, "that divides by sigma_a = 2 only; divide by sigma_b = 0.3 too"),
+                                     (-0.3 / 0.3, "that divides by sigma_b = 0.3 only; divide by sigma_a = 2 too")]),
         Exercise("4.2", "medium", "The prior probability that |rho| > 0.5 under LKJ(2). Give 3 decimals.",
                  reference=lambda c: _beta_tail(2, 0.5), tolerance=lambda c: 5e-4,
                  digits=3,
@@ -704,7 +885,7 @@ def _ch4():
                  mistakes=lambda c: [(_beta_tail(2, 0.5) / 2, "that is P(rho > 0.5) only; |rho| > 0.5 has two tails"),
                                      (0.5, "that is the answer for LKJ(1), a flat prior; LKJ(2) makes extreme "
                                            "correlations less likely")]),
-        Exercise("4.3", "hard", "The posterior probability that rho < 0 in your cafe model (pass idata=). "
+        Exercise("4.3", "easy", "The posterior probability that rho < 0 in your cafe model (pass idata=). "
                                 "Give 2 decimals.",
                  reference=lambda c: p_negative(c)[0], tolerance=lambda c: max(3 * p_negative(c)[1], 1e-3),
                  digits=2,
@@ -717,17 +898,40 @@ def _ch4():
                                       "that is the posterior mean of rho, not a probability")],
                  needs=("idata",)),
         Exercise("4.4", "hard", "With sigma_a = 1.12, sigma_b = 0.16, rho = -0.09 (year centred at 1979.5, in decades), "
-                                "the correlation of the 1952 level with the slope. Give 2 decimals.",
-                 reference=lambda c: start_corr(1.12, 0.16, -0.09, 2.75), tolerance=lambda c: 5e-3,
+                                "the year at which a country's level and its gain are uncorrelated. Give 1 decimal.",
+                 reference=lambda c: uncorrelated_year(1.12, 0.16, -0.09), tolerance=lambda c: 1e-6,
+                 digits=1,
+                 hint_text="the level t decades after 1979.5 is a + t b; its covariance with b is "
+                           "rho sigma_a sigma_b + t sigma_b^2: set it to 0, solve for t, then turn decades into a year",
+                 explain=lambda r: (f"{r:.1f}: the covariance rho sigma_a sigma_b + t sigma_b^2 is 0 at "
+                                    f"t = -rho sigma_a / sigma_b = {(r - 1979.5) / 10:.2f} decades after 1979.5. Before "
+                                    f"it lower levels go with faster gains, after it higher ones do; it is also the "
+                                    f"year at which the countries' lines are closest together"),
+                 mistakes=lambda c: [(1979.5 + 0.09 * 1.12 / 0.16,
+                                      "that adds t in decades as if it were years; one decade is 10 years"),
+                                     (1979.5 - 10 * 0.09 * 1.12 / 0.16,
+                                      "the sign: with rho < 0 the covariance is negative at 1979.5 and grows with t, "
+                                      "so it reaches 0 later, not earlier"),
+                                     (1979.5 + 10 * 0.09 * 1.12 / 0.16**2,
+                                      "that divides by sigma_b^2; the covariance of a with b, rho sigma_a sigma_b, "
+                                      "holds one sigma_b too"),
+                                     (1979.5, "that is the centred year, where the correlation is rho = -0.09, not 0")]),
+        Exercise("4.5", "easy", "The prior probability that |rho| > 0.9 under LKJ(0.25). Give 2 decimals.",
+                 reference=lambda c: _beta_tail(0.25, 0.9), tolerance=lambda c: 1e-6,
                  digits=2,
-                 hint_text="the 1952 level is a - 2.75 b; work out its covariance with b and its sd",
-                 explain=lambda r: f"{r:.2f}: countries that started lower gained faster",
-                 mistakes=lambda c: [(-0.09, "that is the correlation at the centre, 1979.5; move to 1952", 2e-4),
-                                     (-0.09 * 1.12 * 0.16 - 2.75 * 0.16**2,
-                                      "that is the covariance of the 1952 level with the slope; divide by both "
-                                      "sds to get the correlation", 2e-4),
-                                     (start_corr(1.12, 0.16, -0.09, -2.75), "that is at 2007 (a + 2.75 b); "
-                                                                            "1952 is 2.75 decades *before*")]),
+                 hint_text="as in Exercise 4.2: (rho + 1) / 2 ~ Beta(eta, eta), now with eta = 0.25; "
+                           "|rho| > 0.9 is both tails",
+                 explain=lambda r: (f"P(|rho| > 0.9) = {r:.2f}: about half the prior probability lies within 0.1 "
+                                    f"of -1 or 1, {r / 0.1:.0f} times as much as under the flat LKJ(1) (0.1). "
+                                    f"With eta < 1 the LKJ prior favours extreme correlations"),
+                 mistakes=lambda c: [(_beta_tail(0.25, 0.9) / 2, "that is P(rho > 0.9) only; |rho| > 0.9 has two tails"),
+                                     (1 - _beta_tail(0.25, 0.9), "that is P(|rho| < 0.9); the question asks for the "
+                                                                 "two tails beyond 0.9"),
+                                     (0.1, "that is the answer for LKJ(1), the flat prior; eta = 0.25 puts more "
+                                           "probability near -1 and 1"),
+                                     (2 * _beta_sf(0.9, 0.25), "that puts 0.9 into the Beta distribution directly; the "
+                                                               "Beta is the distribution of (rho + 1) / 2, so the cut "
+                                                               "is at (0.9 + 1) / 2 = 0.95")]),
         Exercise("4.8", "modelling", "Simulate cafes with simulate.cafes(n_cafes=30, n_visits=10, a=3.5, b=-1.0, "
                                      "sigma_a=1.0, sigma_b=0.5, rho=-0.7, sigma=0.5, rng=np.random.default_rng(405)); "
                                      "fit the correlated varying-slopes model of wait on afternoon by cafe; give the "
@@ -736,7 +940,7 @@ def _ch4():
                  hint_text="models.correlated_slopes(sim, y='wait', x='afternoon', group='cafe', random_seed=...) "
                            "returns (model, idata)",
                  explain=lambda r: f"your posterior mean of rho is {r:.2f}.",
-                 report=lambda c: _interval_report(c["idata"], "rho", -0.7),
+                 report=rho_report,
                  mistakes=lambda c: [(-0.7, "-0.7 is the true value you simulated with; the question asks what your "
                                             "fit estimates from the data"),
                                      (float(np.corrcoef(_sim("4.8").groupby("cafe")[["a_cafe", "b_cafe"]].first().T)[0, 1]),
@@ -774,21 +978,39 @@ def _ch5():
         evidence = (row["n"] if use_n else row["sxx"]) / fit().sd["Residual"] ** 2
         return evidence / (evidence + 1 / fit().sd["standLRT"] ** 2)
 
+    def rise(sxx=None, squared=True):
+        """How much the weight of a school with the median Sxx rises when sigma_beta doubles."""
+        sxx = lines()["sxx"].median() if sxx is None else sxx
+        p = 2 if squared else 1
+        w = [(sxx / fit().sd["Residual"] ** p) / (sxx / fit().sd["Residual"] ** p + 1 / (k * fit().sd["standLRT"]) ** p)
+             for k in (1, 2)]
+        return w[1] - w[0], w
+
+    largest = lambda: _load("exam").groupby("school", observed=True).size().idxmax()  # noqa: E731
+
     scores = lambda: _load("exam")["normexam"]  # noqa: E731
     m58 = _fit_mean("5.8", "sex", scores, "normexam ~ standLRT + sex + (standLRT | school) to the exam data",
                     variables=("sex", "standLRT", "standLRT|school", "1|school"))
-    m59 = _fit_mean("5.9", "1|stream_sigma", lambda: _sim("5.9")["time"], "time ~ size + (1 | stream) to the "
-                    "simulated schools", variables=("1|stream_sigma", "1|stream", "size"))
+    m59 = _fit_mean("5.9", "standLRT|school_sigma", lambda: _sim("5.9")["score"], "score ~ standLRT + "
+                    "(standLRT | school) to the simulated scores",
+                    variables=("standLRT|school_sigma", "standLRT|school", "1|school", "standLRT"))
 
     return [
-        Exercise("5.1", "easy", "The least-squares slope of school 54 (8 students). Give 2 decimals.",
-                 reference=lambda c: lines().loc[54, "slope"], tolerance=lambda c: 5e-4,
+        Exercise("5.1", "easy", "The no-pooling (least-squares) slope of the school with the most students. "
+                                "Give 2 decimals.",
+                 reference=lambda c: lines().loc[largest(), "slope"], tolerance=lambda c: 5e-4,
                  digits=2,
-                 hint_text="pooling.separate_lines(exam, y='normexam', x='standLRT', group='school')",
-                 explain=lambda r: f"school 54's own slope is {r:.4f}",
-                 mistakes=lambda c: [(lines().loc[54, "intercept"], "that is the intercept; the question asks "
-                                                                   "for the slope"),
-                                     (lines().loc[48, "slope"], "that is school 48 (2 students)")]),
+                 hint_text="find the largest school (exam.groupby('school', observed=True).size()), then its own "
+                           "line: pooling.separate_lines(exam, y='normexam', x='standLRT', group='school')",
+                 explain=lambda r: f"school {largest()} ({lines().loc[largest(), 'n']:.0f} students) has its own slope "
+                                   f"{r:.2f}",
+                 mistakes=lambda c: [(lines().loc[largest(), "intercept"], "that is the intercept; the question asks "
+                                                                          "for the slope"),
+                                     (pooled(None), "that is the complete-pooling slope of all 4,059 students; the "
+                                                    "question asks for one school's own line", 1e-3),
+                                     (fit().coef().loc[largest(), "standLRT"], "that is the school's partial-pooling "
+                                                                               "slope (REML); the question asks for "
+                                                                               "its own least-squares line")]),
         Exercise("5.2", "medium", "The complete-pooling slope of normexam on standLRT among the girls. Give 2 decimals.",
                  reference=lambda c: pooled(), tolerance=lambda c: 5e-4,
                  digits=2,
@@ -804,11 +1026,11 @@ def _ch5():
                  reference=lambda c: weight(), tolerance=lambda c: 5e-4,
                  digits=2,
                  hint_text="Sxx is the sum of squares of standLRT about the school's mean (separate_lines gives it)",
-                 explain=lambda r: f"w = {r:.3f}",
+                 explain=lambda r: f"w = {r:.2f}",
                  mistakes=lambda c: [(weight(use_n=True), "you used n; the evidence about a slope is Sxx, the "
                                                           "spread of the reading scores"),
                                      (1 - weight(), "that is 1 - w, the weight on the population slope")]),
-        Exercise("5.4", "hard", "School 48's partial-pooling slope (REML, correlated intercepts and slopes). "
+        Exercise("5.4", "medium", "School 48's partial-pooling slope (REML, correlated intercepts and slopes). "
                                 "Give 3 decimals.",
                  reference=lambda c: fit().coef().loc[48, "standLRT"], tolerance=lambda c: 5e-4,
                  digits=3,
@@ -817,6 +1039,22 @@ def _ch5():
                  mistakes=lambda c: [(lines().loc[48, "slope"], "that is the no-pooling slope through two students"),
                                      (fit().fixed["standLRT"], "that is the population (fixed) slope; add the "
                                                                "school's deviation")]),
+        Exercise("5.7", "medium", "How much the weight w of a school with the median Sxx of the 65 schools rises "
+                                  "(REML's sigma) if sigma_beta were twice REML's estimate. Give 2 decimals.",
+                 reference=lambda c: rise()[0], tolerance=lambda c: 5e-4,
+                 digits=2,
+                 hint_text="w = (Sxx/sigma^2) / (Sxx/sigma^2 + 1/sigma_beta^2): compute it at sigma_beta and at "
+                           "2 sigma_beta (sigma and sigma_beta from fit.sd, Sxx from separate_lines) and subtract",
+                 explain=lambda r: (f"w rises from {rise()[1][0]:.2f} to {rise()[1][1]:.2f}: the more the schools "
+                                    f"differ, the more a school's own slope counts. Nothing in w depends on where the "
+                                    f"school's own slope lies: a school far from mu_beta gives up the same share of "
+                                    f"its distance as one close to it."),
+                 mistakes=lambda c: [(rise()[1][1], "that is w at twice sigma_beta; the question asks how much it rises"),
+                                     (-rise()[0], "right size, wrong sign: w at twice sigma_beta minus w at sigma_beta"),
+                                     (rise(squared=False)[0], "you used the sds where the formula has variances: "
+                                                              "square them"),
+                                     (rise(sxx=lines()["n"].median())[0], "you used the number of students; the "
+                                                                          "evidence about a slope is Sxx")]),
         Exercise("5.8", "modelling", "Fit normexam ~ standLRT + sex + (standLRT | school) to the exam data with "
                                      "Bambi. What is the posterior mean of the coefficient of sex, the boys' exam score "
                                      "minus the girls' at the same reading score in the same school (pass idata=)? "
@@ -830,17 +1068,24 @@ def _ch5():
                                      (float(_load("exam").groupby("sex")["normexam"].mean().diff().iloc[-1]),
                                       "that is the raw difference of the boys' and girls' means, without the "
                                       "model's adjustment for reading score and school")]),
-        Exercise("5.9", "modelling", "Simulate 65 schools of the exam's sizes with simulate.streams(n_per_stream="
-                                     "exam.groupby('school', observed=True).size(), a_bar=0.0, sigma_a=0.3, b=0.55, "
-                                     "sigma=0.75, rng=np.random.default_rng(506)) (a stream stands for a school, size for "
-                                     "the reading score, time for the exam score); fit time ~ size + (1 | stream); give "
-                                     "the posterior mean of 1|stream_sigma (pass idata=). Give 2 decimals.",
+        Exercise("5.9", "modelling", "Simulate exam scores for the exam's 4,059 students from known school lines: "
+                                     "rng = np.random.default_rng(506); effects = simulate.correlated_effects(n=65, "
+                                     "a=0.0, b=0.55, sigma_a=0.3, sigma_b=0.12, rho=0.5, rng=rng); school k's line "
+                                     "a_k + b_k standLRT (k in exam['school'].cat.codes) plus Normal(0, 0.75) noise, "
+                                     "drawn with rng.normal, as column score. Fit score ~ standLRT + (standLRT | school) "
+                                     "with Bambi; give the posterior mean of standLRT|school_sigma, the sd of the school "
+                                     "slopes (pass idata=). Give 2 decimals.",
                  reference=m59[0], tolerance=m59[1], digits=2, needs=("idata",), tolerance_note=_MODEL_NOTE,
-                 hint_text="models.fit('time ~ size + (1 | stream)', sim, random_seed=...)",
-                 explain=lambda r: f"your posterior mean of the schools' sd is {r:.2f}.",
-                 report=lambda c: _interval_report(c["idata"], "1|stream_sigma", 0.3, _sim("5.9").attrs["truth"]["a"]),
-                 mistakes=lambda c: [(0.3, "0.3 is the true value you simulated with; the question asks what your "
-                                           "fit estimates from the data"),
+                 hint_text="models.fit('score ~ standLRT + (standLRT | school)', sim, random_seed=...); Bambi names "
+                           "the sd of a term's group-level effects '<term>|<group>_sigma'",
+                 explain=lambda r: f"your posterior mean of the sd of the school slopes is {r:.2f}.",
+                 report=lambda c: _interval_report(c["idata"], "standLRT|school_sigma", 0.12,
+                                                   _sim("5.9").attrs["truth"]["b_school"]),
+                 mistakes=lambda c: [(0.12, "0.12 is the true value you simulated with; the question asks what your "
+                                            "fit estimates from the data"),
+                                     (float(c["idata"].posterior["1|school_sigma"].mean()),
+                                      "that is the sd of the school intercepts, 1|school_sigma; the question asks for "
+                                      "the slopes'"),
                                      (0.75, "that is the residual sd (student to student) you simulated with")]),
     ]
 
@@ -894,18 +1139,26 @@ def _study_report(context, method: str = "Bayes") -> str:
 
 
 def _ch6():
-    se = lambda: float(np.sqrt(0.89 * 0.11 / 200))  # noqa: E731
+    shortfall = 0.9 - 178 / 200
+    z = lambda se: float(shortfall / se)  # noqa: E731
     return [
         Exercise("6.1", "easy", "A recovery study of 200 data sets finds that 178 of the 90% intervals contain the "
-                                "truth. What is the standard error of the estimated coverage, sqrt(p (1 - p) / n) with "
-                                "p the observed coverage? Give 3 decimals.",
-                 reference=lambda c: se(), tolerance=lambda c: 5e-5, digits=3,
-                 hint_text="p = 178 / 200 and n = 200",
-                 explain=lambda r: f"sqrt(0.89 * 0.11 / 200) = {r:.4f}: about two points either way",
-                 mistakes=lambda c: [(se() ** 2, "that is the variance; take its square root"),
-                                     (float(np.sqrt(0.9 * 0.1 / 200)), "that uses the nominal 0.9; the question "
-                                                                      "asks for the observed coverage, 178 / 200", 5e-5),
-                                     (float(np.sqrt(0.89 * 0.11)), "divide by n = 200 inside the square root")]),
+                                "truth. If the intervals were exact, how many standard errors below 90% would this "
+                                "coverage lie? Give 2 decimals. Then say in a sentence whether the study shows that "
+                                "the intervals fall short.",
+                 reference=lambda c: z(np.sqrt(0.9 * 0.1 / 200)), tolerance=lambda c: 0.0, digits=2,
+                 hint_text="if the intervals are exact, the number of hits is binomial with n = 200 and p = 0.9: "
+                           "that p sets the standard error of the coverage",
+                 explain=lambda r: f"(0.90 - 0.89) / sqrt(0.9 * 0.1 / 200) = {r:.4f} standard errors: a shortfall "
+                                   f"that exact intervals would often show by chance",
+                 mistakes=lambda c: [(z(np.sqrt(0.89 * 0.11 / 200)), "that standard error uses the observed 0.89; "
+                                                                      "the question asks what to expect if the "
+                                                                      "intervals were exact, p = 0.9"),
+                                     (-z(np.sqrt(0.9 * 0.1 / 200)), "the question asks how many standard errors "
+                                                                    "below 90%: give a positive number"),
+                                     (z(0.9 * 0.1 / 200), "divide by the standard error, not the variance"),
+                                     (z(np.sqrt(0.9 * 0.1)), "the standard error of a share of n = 200 data sets "
+                                                             "divides by n inside the square root")]),
         Exercise("6.2", "medium", "If the 90% intervals are exact, how many data sets must a recovery study have for "
                                   "the standard error of the estimated coverage to be 0.005? Give a whole number.",
                  reference=lambda c: round(0.9 * 0.1 / 0.005**2), tolerance=lambda c: 0.5, kind="integer",
@@ -926,17 +1179,21 @@ def _ch6():
                  mistakes=lambda c: [(1 - _study_coverage(c), "that is the share of intervals that miss the truth")]),
         Exercise("6.6", "modelling", "Run a recovery study of REML with few, small groups: at least 50 data sets from "
                                      "simulate.varying_intercepts with 5 groups of 3 rows (a_bar=1.3, sigma_a=0.3, "
-                                     "sigma=0.8), each fitted with recovery.reml_estimates (method 'REML'). What share "
-                                     "of the 90% Wald intervals for sigma_a contain the truth, counting a missing "
-                                     "interval as a miss (pass table=)? Give 2 decimals.",
-                 reference=lambda c: _study_coverage(c, "REML"), tolerance=lambda c: 0.0, digits=2, needs=("table",),
+                                     "sigma=0.8), each fitted with recovery.reml_estimates (method 'REML'). Among the "
+                                     "data sets where REML gave a 90% Wald interval for sigma_a, what share of the "
+                                     "intervals contain the truth (pass table=)? Give 2 decimals. Compare it with the "
+                                     "coverage over all data sets, a missing interval counted as a miss.",
+                 reference=_covered_where_defined, tolerance=lambda c: 0.0, digits=2, needs=("table",),
                  tolerance_note="any correct rounding of the coverage computed from your own table",
-                 hint_text="fits={'REML': recovery.reml_estimates}; a NaN interval is a miss",
-                 explain=lambda r: f"REML's 90% Wald intervals for sigma_a covered the truth in {r:.0%} of your data sets.",
-                 report=lambda c: _study_report(c, "REML"),
-                 mistakes=lambda c: [(1 - _study_coverage(c, "REML"), "that is the share of intervals that miss the truth"),
-                                     (_covered_where_defined(c), "that leaves out the data sets with no interval; "
-                                                                 "count them as misses")]),
+                 hint_text="fits={'REML': recovery.reml_estimates}; keep the sigma_a rows whose lower_90 is not NaN, "
+                           "then count as recovery.coverage does",
+                 explain=lambda r: f"where REML gave an interval for sigma_a, it covered the truth in {r:.0%} of your "
+                                   f"data sets.",
+                 report=_reml_report,
+                 mistakes=lambda c: [(1 - _covered_where_defined(c), "that is the share of intervals that miss the truth"),
+                                     (_study_coverage(c, "REML"), "that counts the data sets with no interval as misses; "
+                                                                  "the question asks about the data sets where REML "
+                                                                  "gave an interval")]),
         Exercise("6.7", "hard", "A method's 90% intervals in fact cover 85% of the time. How many data sets (a multiple "
                                 "of 20) must a recovery study have at least, for a study that finds exactly 85% "
                                 "coverage to show it: the 95% Clopper-Pearson interval of the coverage (as "
@@ -973,6 +1230,17 @@ def _normal_n(coverage: float = 0.85, nominal: float = 0.9, step: int = 20) -> i
 
 def _covered_where_defined(context) -> float:
     return float(_study_cover(context, "REML", drop_missing=True)["coverage"])
+
+
+def _reml_report(context) -> str:
+    """Exercise 6.6's report: the intervals REML gave, then the coverage over all data sets."""
+    given, every = _study_cover(context, "REML", drop_missing=True), _study_cover(context, "REML")
+    n, missing = int(every["n"]), int(every["no_interval"])
+    if missing == n:
+        return f"none of your {n} data sets had an interval (sigma_a at 0 in every one)."
+    hits = round(given["coverage"] * given["n"])
+    return (f"{hits} of the {n - missing} intervals REML gave contain the truth; {missing} of your {n} data sets "
+            f"had no interval (sigma_a at 0), so over all data sets the coverage is {every['coverage']:.2f}.")
 
 
 @functools.lru_cache(maxsize=None)
@@ -1017,7 +1285,7 @@ def describe(key: str) -> str:
     Examples
     --------
     >>> print(describe("4.1"))
-    Exercise 4.1 (easy): The covariance of a and b for sigma_a = 2, sigma_b = 0.1, rho = 0.3. Give 2 decimals.
+    Exercise 4.1 (easy): The correlation rho of a and b whose covariance matrix is [[4, -0.3], [-0.3, 0.09]]. Give 2 decimals.
     Rounded answers pass: anything within half a unit of the last decimal asked for.
     Accepted: exact up to rounding (the answer is seeded and deterministic).
     """
@@ -1030,6 +1298,6 @@ def hint(key: str) -> str:
     Examples
     --------
     >>> hint("4.1")
-    'covariance = rho * sigma_a * sigma_b (simulate.covariance builds the matrix)'
+    'the diagonal holds the variances sigma_a^2 and sigma_b^2; rho = covariance / (sigma_a * sigma_b)'
     """
     return _get(key).hint()

@@ -438,12 +438,9 @@ def plot_state_lines(df: pd.DataFrame, p, *, x: str = "income", group: str = "st
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 3.5))
     cov = df.groupby(group, sort=True, observed=True)[color_by].first()
-    lo, hi = cov.min(), cov.max()
-    # A sequential scale, dark purple (lowest) to yellow-green (highest): not the red and blue of the
-    # pooling kinds, and readable in grey.
-    cmap = plt.get_cmap("viridis")
+    scale = _covariate_scale(cov)
     for name, part in df.assign(_p=values).groupby(group, sort=True, observed=True):
-        colour = cmap(0.85 * (cov[name] - lo) / (hi - lo if hi > lo else 1.0))
+        colour = scale.to_rgba(cov[name])
         part = part.sort_values(x)
         ax.plot(part[x], part["_p"], color=colour, lw=0.9, alpha=0.8)
         if points:
@@ -456,6 +453,49 @@ def plot_state_lines(df: pd.DataFrame, p, *, x: str = "income", group: str = "st
     ax.tick_params(labelsize=9)
     ax.set_title(title, fontsize=10)
     return ax
+
+
+def _covariate_scale(values: pd.Series):
+    """The colour scale of a group-level covariate: dark purple (lowest) to yellow-green (highest), the
+    lower 85% of viridis, so not the red and blue of the pooling kinds, and readable in grey."""
+    lo, hi = float(values.min()), float(values.max())
+    cmap = matplotlib.colors.ListedColormap(plt.get_cmap("viridis")(np.linspace(0, 0.85, 256)))
+    norm = matplotlib.colors.Normalize(lo, hi if hi > lo else lo + 1.0)
+    return matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+
+
+def covariate_colorbar(df: pd.DataFrame, *, ax, group: str = "state", color_by: str = "wealth",
+                       label: str | None = None):
+    """The colour bar of :func:`plot_state_lines`: which colour is which value of ``color_by``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The data the lines were drawn from (columns ``group`` and ``color_by``).
+    ax : matplotlib.axes.Axes or array of Axes
+        The panel(s) the bar serves; it takes its space from them.
+    group, color_by : str
+        Group and colouring columns, as given to :func:`plot_state_lines`.
+    label : str, optional
+        Label of the bar; default ``color_by``.
+
+    Returns
+    -------
+    matplotlib.colorbar.Colorbar
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"state": list("aabb"), "income": [0, 1, 0, 1], "wealth": [-1.0, -1.0, 2.0, 2.0]})
+    >>> ax = plot_state_lines(d, [0.2, 0.4, 0.3, 0.35])
+    >>> [float(v) for v in covariate_colorbar(d, ax=ax).ax.get_ylim()]
+    [-1.0, 2.0]
+    """
+    _checks.frame("df", df, [group, color_by])
+    scale = _covariate_scale(df.groupby(group, sort=True, observed=True)[color_by].first())
+    bar = np.ravel(ax)[0].figure.colorbar(scale, ax=ax)
+    bar.set_label(color_by if label is None else label, fontsize=10)  # as plot_state_lines' axis labels
+    bar.ax.tick_params(labelsize=9)
+    return bar
 
 
 def plot_statistic(observed: float, replicated: dict, *, ax=None, xlabel: str = "test statistic T"):
@@ -490,7 +530,7 @@ def plot_statistic(observed: float, replicated: dict, *, ax=None, xlabel: str = 
         ax.hist(np.asarray(values, float), bins=30, alpha=0.55, color=colours[i % len(colours)], label=name)
     ax.axvline(observed, color="black", lw=2, label="real data")
     ax.set(xlabel=xlabel, ylabel="replicated data sets")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=10)
     return ax
 
 
@@ -639,7 +679,8 @@ def lkj_correlation_density(rho, eta: float) -> np.ndarray:
 
 
 def plot_slope_shrinkage(table: pd.DataFrame, *, pooled: float, ax=None, clip=None, size_scale: float = 1.5,
-                         reference_label: str = "complete pooling", ylabel: str = "groups, sorted by their own slope"):
+                         reference_label: str = "complete pooling", ylabel: str = "groups, sorted by their own slope",
+                         label=()):
     """Each group's no-pooling slope (open circle) joined to its partial-pooling slope (filled),
     one row per group, sorted by the no-pooling slope, against the pooled slope (a vertical line).
 
@@ -651,11 +692,13 @@ def plot_slope_shrinkage(table: pd.DataFrame, *, pooled: float, ax=None, clip=No
         The complete-pooling slope.
     ax : matplotlib.axes.Axes, optional
     clip : (float, float), optional
-        Horizontal limits; groups outside are drawn at the edge with an arrow and their value.
+        Horizontal limits; a group outside is drawn as an arrowhead at the edge, with its name and value.
     reference_label, ylabel : str
         Legend label of the vertical line at ``pooled``, and the y axis label.
     size_scale : float
-        Marker area per observation (markers are sized by ``n``).
+        Marker area per observation (markers are sized by ``n``, at least 20).
+    label : sequence, optional
+        Groups to name beside their no-pooling circle.
 
     Returns
     -------
@@ -673,24 +716,45 @@ def plot_slope_shrinkage(table: pd.DataFrame, *, pooled: float, ax=None, clip=No
     t = table.dropna(subset=["none"]).sort_values("none")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 0.13 * len(t) + 1.5))
-    rows = np.arange(len(t))
-    none = t["none"].to_numpy(float)
+    rows, none = np.arange(len(t)), t["none"].to_numpy(float)
+    inside = np.ones(len(t), dtype=bool)
     if clip is not None:
-        lo, hi = clip
-        outside = (none < lo) | (none > hi)
-        for r, v in zip(rows[outside], none[outside]):
-            edge = lo if v < lo else hi
-            ax.annotate(f"{t.index[r]} (n = {t['n'].iloc[r]}): {v:.2f}", (edge, r), fontsize=7,
-                        xytext=(4 if v < lo else -4, 0), textcoords="offset points",
-                        ha="left" if v < lo else "right", va="center")
-        none = np.clip(none, lo, hi)
-        ax.set_xlim(lo, hi)
-    size = size_scale * t["n"].to_numpy(float)
+        inside = _mark_clipped(ax, t, clip)
+        none = np.clip(none, *clip)
+    size = np.maximum(size_scale * t["n"].to_numpy(float), 20.0)
     ax.hlines(rows, none, t["partial"], color="0.7", lw=0.8)
-    ax.scatter(none, rows, s=size, facecolor="white", edgecolor=METHOD_COLORS["none"], label=METHOD_LABELS["none"],
-               zorder=3)
-    ax.scatter(t["partial"], rows, s=size, color=METHOD_COLORS["partial"], label=METHOD_LABELS["partial"], zorder=4)
-    ax.axvline(pooled, color="black", lw=1.2, label=reference_label)
+    ax.axvline(pooled, color="black", lw=1.2, label=reference_label, zorder=2)
+    ax.scatter(none[inside], rows[inside], s=size[inside], facecolor="white", edgecolor=METHOD_COLORS["none"],
+               label=METHOD_LABELS["none"], zorder=3)
+    ax.scatter(t["partial"], rows, s=size, color=METHOD_COLORS["partial"], edgecolor="white", linewidth=0.5,
+               label=METHOD_LABELS["partial"], zorder=4)
+    for group in label:
+        r = t.index.get_loc(group)
+        ax.annotate(f"{_name(t, group)} (n = {t['n'].iloc[r]})", (none[r], r), xytext=(-8, 0), textcoords="offset points",
+                    ha="right", va="center", fontsize=9)
     ax.set(yticks=[], ylabel=ylabel, xlabel="slope")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(frameon=False, fontsize=9, loc="lower right")
     return ax
+
+
+def _mark_clipped(ax, t: pd.DataFrame, clip) -> np.ndarray:
+    """Draw the groups of ``t`` whose ``none`` lies outside ``clip`` as arrowheads at the edge, with their
+    name and value; set the x limits; return which groups lie inside."""
+    lo, hi = clip
+    none = t["none"].to_numpy(float)
+    outside = (none < lo) | (none > hi)
+    for r in np.flatnonzero(outside):
+        v = none[r]
+        edge = lo if v < lo else hi
+        ax.plot([edge], [r], marker="<" if v < lo else ">", color=METHOD_COLORS["none"], ms=8, clip_on=False,
+                zorder=5)
+        ax.annotate(f"{_name(t, t.index[r])} (n = {t['n'].iloc[r]}): {v:.2f}", (edge, r), fontsize=9,
+                    xytext=(8 if v < lo else -8, 0), textcoords="offset points",
+                    ha="left" if v < lo else "right", va="center")
+    ax.set_xlim(lo, hi)
+    return ~outside
+
+
+def _name(t: pd.DataFrame, group) -> str:
+    """A group's label: with the index's name when it has one ("school 48"), else the group alone."""
+    return f"{t.index.name} {group}" if t.index.name else str(group)

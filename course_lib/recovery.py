@@ -349,7 +349,7 @@ def reml_estimates(df: pd.DataFrame, truth: dict, sim: int = 0) -> pd.DataFrame:
     ``se`` from the curvature of the restricted log-likelihood at its maximum (the inverse of the
     observed information), carried to the standard deviations by the delta method and cut at 0.
     When REML puts ``sigma_a`` at 0 (a boundary) there is no curvature to use: its interval is NaN,
-    as statsmodels' standard error is.
+    as statsmodels' standard error is; ``sigma`` keeps an interval (see :func:`reml_standard_errors`).
 
     Examples
     --------
@@ -386,7 +386,8 @@ def reml_standard_errors(df: pd.DataFrame, *, sigma_a: float, sigma: float) -> d
     ``a_bar``'s is the GLS one, ``1 / sqrt(sum_j n_j / (sigma^2 + n_j sigma_a^2))``.
     ``psi`` is the standard error of ``sigma_a**2 / sigma**2`` (the variance ratio statsmodels'
     ``MixedLM`` reports in ``cov_params``). ``sigma_a``'s and ``psi``'s are NaN when the estimate is
-    0 (on the boundary).
+    0 (on the boundary, where the likelihood has no curvature in ``sigma_a``); ``sigma``'s is then the
+    curvature in ``sigma**2`` alone, with ``sigma_a`` held at 0: ``sigma / sqrt(2 (N - 1))`` for ``N`` rows.
 
     Examples
     --------
@@ -403,7 +404,9 @@ def reml_standard_errors(df: pd.DataFrame, *, sigma_a: float, sigma: float) -> d
     n = stats["n"].to_numpy(float)
     out = {"a_bar": float(1 / np.sqrt(np.sum(n / (sigma**2 + n * sigma_a**2))))}
     if sigma_a < 1e-6 * sigma:
-        return {**out, "sigma_a": float("nan"), "sigma": float("nan"), "psi": float("nan")}
+        # -0.5 ((N - 1) log s2 + q / s2) has curvature (N - 1) / (2 s2^2) at its maximum: se(s2) = s2 sqrt(2 / (N - 1))
+        return {**out, "sigma_a": float("nan"), "sigma": float(sigma / np.sqrt(2 * (len(df) - 1))), "psi": float("nan")}
+
     def loglik(s2a, s2):
         return _restricted_loglik(s2a / s2, stats, sums, False, len(df), sigma2=s2)
 
@@ -481,21 +484,26 @@ def _level(prob) -> int:
 
 
 def errors(table: pd.DataFrame, *, by=("method", "parameter")) -> pd.DataFrame:
-    """Bias (mean of estimate - truth), root-mean-square error and mean estimate, by ``by``.
+    """Bias (mean of estimate - truth) with its standard error, root-mean-square error and mean
+    estimate, by ``by``.
+
+    ``bias_se`` is the standard error of the bias over the data sets: the standard deviation of the
+    errors divided by the square root of ``n``, the number of data sets.
 
     Examples
     --------
     >>> t = pd.DataFrame({"method": "m", "parameter": "p", "truth": 1.0, "estimate": [0.0, 4.0]})
-    >>> errors(t).loc[("m", "p")].tolist()
-    [1.0, 2.23606797749979, 2.0, 2.0]
+    >>> errors(t).loc[("m", "p")].round(3).tolist()
+    [1.0, 2.0, 2.236, 2.0, 2.0]
     """
     by = _by(table, by)
     _checks.frame("table", table, ["truth", "estimate"])
     err = table["estimate"] - table["truth"]
     grouped = table.assign(err=err, sq=err**2).groupby(by, sort=False)
-    out = pd.DataFrame({"bias": grouped["err"].mean(), "rmse": np.sqrt(grouped["sq"].mean()),
-                        "mean_estimate": grouped["estimate"].mean(), "n": grouped.size().astype(float)})
-    return out
+    n = grouped.size()
+    return pd.DataFrame({"bias": grouped["err"].mean(), "bias_se": grouped["err"].std() / np.sqrt(n),
+                         "rmse": np.sqrt(grouped["sq"].mean()), "mean_estimate": grouped["estimate"].mean(),
+                         "n": n.astype(int)})
 
 
 def fit_health(table: pd.DataFrame, *, by="method") -> pd.DataFrame:
@@ -505,16 +513,16 @@ def fit_health(table: pd.DataFrame, *, by="method") -> pd.DataFrame:
     Examples
     --------
     >>> t = pd.DataFrame({"method": "m", "sim": [0, 0, 1], "r_hat": [1.0, 1.0, 1.02], "divergences": [0, 0, 3]})
-    >>> fit_health(t).loc["m"].tolist()
-    [2.0, 1.02, 1.0, 1.0]
+    >>> fit_health(t).to_dict("records")
+    [{'fits': 2, 'largest r_hat': 1.02, 'fits with r_hat >= 1.01': 1, 'fits with divergences': 1}]
     """
     by = _by(table, by)
     _checks.frame("table", table, ["sim", "r_hat", "divergences"])
     fits = table.groupby([*by, "sim"], sort=False)[["r_hat", "divergences"]].first()
     grouped = fits.groupby(level=by, sort=False)
-    return pd.DataFrame({"fits": grouped.size().astype(float), "largest r_hat": grouped["r_hat"].max(),
-                         "fits with r_hat >= 1.01": grouped["r_hat"].apply(lambda r: float((r >= 1.01).sum())),
-                         "fits with divergences": grouped["divergences"].apply(lambda d: float((d > 0).sum()))})
+    return pd.DataFrame({"fits": grouped.size().astype(int), "largest r_hat": grouped["r_hat"].max(),
+                         "fits with r_hat >= 1.01": grouped["r_hat"].apply(lambda r: int((r >= 1.01).sum())),
+                         "fits with divergences": grouped["divergences"].apply(lambda d: int((d > 0).sum()))})
 
 
 def sbc_band(n_sims: int, n_ranks: int, *, prob: float = 0.95) -> pd.DataFrame:
@@ -573,13 +581,14 @@ def sbc_ranks_check(table: pd.DataFrame, *, prob: float = 0.95, by=("method", "p
     -------
     pandas.DataFrame
         Indexed by ``by``: ``n`` (data sets), ``mean_rank`` (as a fraction of ``n_ranks``; 0.5 if
-        calibrated), ``largest_gap`` (largest distance of the ECDF from the uniform one), ``inside``.
+        calibrated), ``largest_gap`` (largest distance of the ECDF from the uniform one), ``band``
+        (``"inside"`` if the whole ECDF stays inside the band, else ``"outside"``).
 
     Examples
     --------
     >>> t = pd.DataFrame({"method": "m", "parameter": "p", "rank": np.arange(100) % 21, "n_ranks": 20})
-    >>> bool(sbc_ranks_check(t).loc[("m", "p"), "inside"])
-    True
+    >>> sbc_ranks_check(t).loc[("m", "p"), "band"]
+    'inside'
     """
     by = _by(table, by)
     _checks.frame("table", table, ["rank", "n_ranks"])
@@ -590,14 +599,16 @@ def sbc_ranks_check(table: pd.DataFrame, *, prob: float = 0.95, by=("method", "p
         ecdf = sbc_ecdf(part["rank"].to_numpy(), n_ranks)
         inside = bool(np.all((band["lower"] <= ecdf + 1e-12) & (ecdf <= band["upper"] + 1e-12)))
         rows[key] = {"n": len(part), "mean_rank": float(part["rank"].mean() / n_ranks),
-                     "largest_gap": float(np.max(np.abs(ecdf - band["expected"]))), "inside": inside}
+                     "largest_gap": float(np.max(np.abs(ecdf - band["expected"]))),
+                     "band": "inside" if inside else "outside"}
     return _frame(rows, by)
 
 
 def plot_estimates(table: pd.DataFrame, *, methods=None, axes=None):
     """Histograms of each hyperparameter's estimates over the data sets, a line at the truth.
 
-    One panel per hyperparameter; one colour per method (:data:`COLORS`). Returns the axes.
+    One panel per hyperparameter; one colour per method (:data:`COLORS`), each histogram drawn as an
+    outline so that where they overlap both stay visible. Returns the axes.
     """
     import matplotlib.pyplot as plt
 
@@ -610,12 +621,13 @@ def plot_estimates(table: pd.DataFrame, *, methods=None, axes=None):
         values = part["estimate"].to_numpy()
         bins = np.linspace(np.nanmin(values), np.nanmax(values), 30)
         for method in methods:
-            ax.hist(part.loc[part["method"] == method, "estimate"], bins=bins, histtype="stepfilled", alpha=0.45,
-                    color=COLORS.get(method), label=method, edgecolor=COLORS.get(method))
+            ax.hist(part.loc[part["method"] == method, "estimate"], bins=bins, histtype="step", lw=1.6,
+                    color=COLORS.get(method), label=method)
         ax.axvline(part["truth"].iloc[0], color="black", lw=1.5, label="truth")
-        ax.set(xlabel=f"estimate of {LABELS[name]}", yticks=[])
+        ax.set(title=LABELS[name], xlabel=f"estimate of {LABELS[name]}", yticks=[])
     np.ravel(axes)[0].set_ylabel("data sets")
-    np.ravel(axes)[-1].legend(frameon=False, fontsize=8)
+    # beside the last panel, where it hides no bar
+    np.ravel(axes)[-1].legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return axes
 
 
@@ -671,11 +683,13 @@ def plot_group_effects(summary: pd.DataFrame, *, prob: float = 0.9, axes=None):
     cov.errorbar(size, summary["coverage"], yerr=[summary["coverage"] - summary["low"], summary["high"] - summary["coverage"]],
                  fmt="o", color=METHOD_COLORS["partial"], capsize=3)
     cov.axhline(prob, color="black", ls=":", lw=1)
-    cov.set(xscale="log", xlabel="rows in the group", ylabel=f"coverage of {round(prob * 100)}% intervals", ylim=(0.7, 1.0))
+    cov.set(xscale="log", xlabel="rows in the group", ylabel="coverage", ylim=(0.7, 1.0))
+    cov.set_title(f"coverage of the {round(prob * 100)}% intervals of $a_j$", fontsize=12)
     err.plot(size, summary["rmse_own"], "o-", color=METHOD_COLORS["none"], label=METHOD_LABELS["none"] + " (group mean)")
     err.plot(size, summary["rmse"], "o-", color=METHOD_COLORS["partial"], label=METHOD_LABELS["partial"] + " (posterior mean)")
-    err.set(xscale="log", xlabel="rows in the group", ylabel="root-mean-square error of $a_j$", ylim=(0, None))
-    err.legend(frameon=False, fontsize=8)
+    err.set(xscale="log", xlabel="rows in the group", ylabel="RMSE of $a_j$", ylim=(0, None))
+    err.set_title("error of the estimates of $a_j$", fontsize=12)
+    err.legend(frameon=False, fontsize=9)
     for ax in axes:
         ax.set_xticks(size, [str(int(s)) for s in size])
         ax.minorticks_off()
@@ -686,7 +700,9 @@ def plot_sbc(table: pd.DataFrame, *, prob: float = 0.95, methods=None, axes=None
     """Rank ECDF minus the uniform ECDF, per hyperparameter, inside the simultaneous ``prob`` band.
 
     A calibrated model's curve stays inside the grey band (with probability ``prob``); a curve
-    below it means the truth ranks high (the posterior sits too low), above it the reverse.
+    below it means the truth ranks high (the posterior sits too low), above it the reverse. The
+    x-axis is the rank as a fraction of ``n_ranks``; the curve ends at 0 at rank ``n_ranks`` (x = 1),
+    where every ECDF reaches 1.
     """
     import matplotlib.pyplot as plt
 
@@ -697,18 +713,21 @@ def plot_sbc(table: pd.DataFrame, *, prob: float = 0.95, methods=None, axes=None
     for ax, name in zip(np.ravel(axes), HYPER):
         part = table[table["parameter"] == name]
         n_ranks = int(part["n_ranks"].iloc[0])
+        # ranks 0..n_ranks at x = rank / n_ranks; the last (every draw below the truth) has ECDF 1, gap 0
+        x = np.arange(n_ranks + 1) / n_ranks
         for i, method in enumerate(methods):
             ranks = part.loc[part["method"] == method, "rank"].to_numpy()
             band = sbc_band(ranks.size, n_ranks, prob=prob)
             if i == 0:
-                ax.fill_between(band["x"], band["lower"] - band["expected"], band["upper"] - band["expected"],
+                ax.fill_between(x, np.r_[band["lower"] - band["expected"], 0], np.r_[band["upper"] - band["expected"], 0],
                                 step="post", color="0.85", label=f"{round(prob * 100)}% band")
-            ax.step(band["x"], sbc_ecdf(ranks, n_ranks) - band["expected"], where="post", color=COLORS.get(method),
+            ax.step(x, np.r_[sbc_ecdf(ranks, n_ranks) - band["expected"], 0], where="post", color=COLORS.get(method),
                     label=method, lw=1.5)
         ax.axhline(0, color="black", lw=0.6)
-        ax.set(xlabel=f"fraction of draws below the true {LABELS[name]}", xlim=(0, 1))
+        ax.set(title=LABELS[name], xlim=(0, 1))
+    np.ravel(axes)[0].figure.supxlabel("fraction of the posterior draws below the true value", fontsize=10)
     np.ravel(axes)[0].set_ylabel("ECDF − uniform")
-    np.ravel(axes)[-1].legend(frameon=False, fontsize=8)
+    np.ravel(axes)[-1].legend(frameon=False, fontsize=9)
     return axes
 
 

@@ -170,8 +170,8 @@ def _hyper_grid(passed, n, a_bar_sd, sigma_rate, size):
 
 
 def error_table(df: pd.DataFrame, *, estimates=("p_none", "p_partial"), truth: str = "true_p",
-                size: str = "n_students") -> pd.DataFrame:
-    """Mean absolute error of each estimate against the truth, by class size.
+                size: str = "n_students", loss: str = "absolute") -> pd.DataFrame:
+    """Mean absolute (or root-mean-square) error of each estimate against the truth, by class size.
 
     Parameters
     ----------
@@ -181,26 +181,41 @@ def error_table(df: pd.DataFrame, *, estimates=("p_none", "p_partial"), truth: s
         Columns of estimated probabilities.
     truth, size : str
         Columns of true probabilities and of class sizes.
+    loss : {"absolute", "squared"}, default "absolute"
+        ``"absolute"``: the mean of ``|estimate - truth|``. ``"squared"``: the root-mean-square error,
+        the square root of the mean of ``(estimate - truth) ** 2`` (on the scale of a probability, like
+        the absolute error; the posterior mean is the estimate that minimises the expected squared error).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by class size; one column of mean absolute errors per estimate.
+        Indexed by class size; one column of mean errors per estimate.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or ``loss`` is neither ``"absolute"`` nor ``"squared"``.
 
     Examples
     --------
     >>> d = pd.DataFrame({"n_students": [5, 5], "true_p": [0.5, 0.5], "p_none": [0.4, 0.8]})
     >>> error_table(d, estimates=["p_none"])["p_none"].round(2).tolist()
     [0.2]
+    >>> error_table(d, estimates=["p_none"], loss="squared")["p_none"].round(3).tolist()
+    [0.224]
     """
     _checks.frame("df", df, [*estimates, truth, size])
-    errors = df[list(estimates)].sub(df[truth], axis=0).abs()
-    return errors.groupby(df[size]).mean()
+    if loss not in ("absolute", "squared"):
+        raise ValueError(f"loss must be 'absolute' or 'squared', got {loss!r}")
+    errors = df[list(estimates)].sub(df[truth], axis=0)
+    if loss == "absolute":
+        return errors.abs().groupby(df[size]).mean()
+    return (errors**2).groupby(df[size]).mean() ** 0.5
 
 
 def replicate_errors(*, n_sims: int, a_bar: float, sigma: float, n_students=(5, 10, 25, 35),
                      n_per_size: int = 15, rng: np.random.Generator, a_bar_sd: float = 1.5,
-                     sigma_rate: float = 1.0) -> pd.DataFrame:
+                     sigma_rate: float = 1.0, loss: str = "absolute") -> pd.DataFrame:
     """Simulate ``n_sims`` schools and measure each estimator's error against the truth.
 
     Each school is :func:`course_lib.simulate.classrooms`; it is estimated by no pooling (raw
@@ -215,12 +230,14 @@ def replicate_errors(*, n_sims: int, a_bar: float, sigma: float, n_students=(5, 
     rng : numpy.random.Generator
     a_bar_sd, sigma_rate : float
         The estimator's priors, as in :func:`partial_pooling`.
+    loss : {"absolute", "squared"}, default "absolute"
+        How an error is measured, as in :func:`error_table`: mean absolute error, or root-mean-square error.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``sim``, ``n_students``, ``error_none`` and ``error_partial`` (mean absolute errors
-        of the classrooms of that size) and ``difference`` (``error_none - error_partial``:
+        Columns ``sim``, ``n_students``, ``error_none`` and ``error_partial`` (mean errors of the
+        classrooms of that size, by ``loss``) and ``difference`` (``error_none - error_partial``:
         positive where partial pooling did better).
 
     Examples
@@ -233,12 +250,14 @@ def replicate_errors(*, n_sims: int, a_bar: float, sigma: float, n_students=(5, 
 
     n_sims = _checks.integer("n_sims", n_sims)
     rng = _checks.rng(rng)
+    if loss not in ("absolute", "squared"):
+        raise ValueError(f"loss must be 'absolute' or 'squared', got {loss!r}")
     rows = []
     for sim in range(n_sims):
         df = simulate.classrooms(a_bar=a_bar, sigma=sigma, n_students=n_students, n_per_size=n_per_size, rng=rng)
         fast = partial_pooling(df["passed"], df["n_students"], a_bar_sd=a_bar_sd, sigma_rate=sigma_rate)
         df = df.assign(p_none=df["passed"] / df["n_students"], p_partial=fast["p_partial"].to_numpy())
-        table = error_table(df).rename(columns={"p_none": "error_none", "p_partial": "error_partial"})
+        table = error_table(df, loss=loss).rename(columns={"p_none": "error_none", "p_partial": "error_partial"})
         rows.append(table.reset_index().assign(sim=sim))
     out = pd.concat(rows, ignore_index=True)
     out["difference"] = out["error_none"] - out["error_partial"]

@@ -50,10 +50,11 @@ def pooling_dial(df: pd.DataFrame, *, y: str, group: str, x: str, sigma: float, 
 
     chart = controls.pooling_dial_chart(df, y=y, group=group, x=x, sigma=sigma, fitted=fitted, decades=decades)
     return controls.Control(chart, description=(
-        f"One panel per {group}: its observations of {y} against {x}, its no-pooling line (vermillion, fixed) and "
-        f"its partial-pooling line (blue) at the slider's standard deviation of the {group} intercepts; as the "
-        f"slider goes left the blue lines gather at the population line, as it goes right they reach the "
-        f"vermillion ones."), name="pooling-dial")
+        f"One panel per {group}: its observations of {y} against {x}, its no-pooling line (vermillion, fixed), "
+        f"its partial-pooling line (blue) at the slider's standard deviation of the {group} intercepts, and a "
+        f"dashed grey line at the estimated population mean. As the slider goes left the blue lines become the "
+        f"complete-pooling line, the same sloped line in every panel; as it goes right they reach the vermillion "
+        f"ones."), name="pooling-dial")
 
 
 def dial_lines(df: pd.DataFrame, *, y: str, group: str, sigma_group: float, sigma: float,
@@ -81,7 +82,7 @@ def dial_lines(df: pd.DataFrame, *, y: str, group: str, sigma_group: float, sigm
 
 
 def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted: float,
-                   decades: float = 2.5, label_groups=()):
+                   decades: float = 2.5, label_groups=(), plural: str | None = None):
     """A log slider over ``sigma_group`` for a model with no predictor: every group's estimate
     moves between the pooled mean and its own mean, and the right panel shows why (the weights).
 
@@ -102,6 +103,8 @@ def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted
         Powers of ten the slider spans either side of ``fitted``.
     label_groups : sequence
         Groups to name on the figure.
+    plural : str, optional
+        The plural of ``group`` for the description, e.g. ``"counties"``; default ``group + "s"``.
 
     Returns
     -------
@@ -110,7 +113,10 @@ def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted
     Examples
     --------
     >>> from course_lib import data
-    >>> dial = shrinkage_dial(data.load("radon"), y="log_radon", group="county", sigma=0.8, fitted=0.31)
+    >>> dial = shrinkage_dial(data.load("radon"), y="log_radon", group="county", sigma=0.8, fitted=0.31,
+    ...                       plural="counties")
+    >>> dial.description.endswith("small counties last.")
+    True
     """
     from . import controls
 
@@ -118,9 +124,11 @@ def shrinkage_dial(df: pd.DataFrame, *, y: str, group: str, sigma: float, fitted
                                           label_groups=label_groups)
     return controls.Control(chart, description=(
         f"Left: each {group}'s own mean of {y} (open circle) and its partial-pooling estimate (filled) against "
-        f"the {group}'s number of observations, with the population mean dashed. Right: each {group}'s weight "
+        f"the {group}'s number of observations (shifted a little sideways at random, so that groups of equal "
+        f"size do not hide each other), with the population mean dashed. Right: each {group}'s weight "
         f"on its own mean against its size. Moving the slider left pulls every estimate to the population "
-        f"mean; moving it right leaves each at its own mean, small {group}s last."), name="shrinkage-dial")
+        f"mean; moving it right leaves each at its own mean, small {plural or group + 's'} last."),
+        name="shrinkage-dial")
 
 
 def shrinkage_explorer(*, a_bar: float = 1.5, sigma: float = 1.5, n_per_size: int = 15, seed: int = 1):
@@ -179,6 +187,6 @@ def design_control(grid: pd.DataFrame, *, parameter: str = "sigma_a"):
 
     chart = recovery.design_chart(grid, parameter=parameter)
     return controls.Control(chart, name="design", description=(
-        f"For the chosen number of groups, one panel per group size: each simulated data set's estimate of "
-        f"{parameter} with its 90% interval, by each method (a cross where a method gave no interval), the "
-        f"truth as a black line, and each method's coverage and RMSE above its strip."))
+        f"For the chosen number of groups, one panel per group size: the estimate of {parameter} in each "
+        f"simulated data set with its 90% interval, by each method (a cross where a method gave no interval), "
+        f"the truth as a black line, and the coverage and RMSE of each method above its strip."))

@@ -25,5 +25,8 @@ QUOTED = {
     "06_can_we_trust_the_fit": {
         "2.5": "the sd of the model's prior on a_bar, set in course_lib.recovery.intercepts_fitter",
         "1.645": "the standard normal's 95% quantile: a 90% Wald interval is estimate ± 1.645 se",
+        "10.1214": "the DOI prefix of Modrák et al. (2025) in the references",
+        "10.1007": "the DOI prefix of Säilynoja, Bürkner and Vehtari (2022) in the references",
+        "1804.06788": "the arXiv number of Talts et al. (2018) in the references",
     },
 }

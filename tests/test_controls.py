@@ -73,8 +73,25 @@ def test_dials_start_at_the_fit_and_span_the_decades(radon):
     chart = controls.shrinkage_dial_chart(radon, y="log_radon", group="county", sigma=0.8, fitted=0.31, decades=2.5)
     param = chart.params[0]
     assert param.value == pytest.approx(np.log10(0.31), abs=1e-4)
-    assert param.bind.min <= np.log10(0.31) - 2.5 and param.bind.max >= np.log10(0.31) + 2.5
+    assert param.bind.min <= np.log10(0.31) - 2.5 + 1e-4 and param.bind.max >= np.log10(0.31) + 2.5 - 1e-4
     assert param.bind.name == "log₁₀ σ_county"
+
+
+@pytest.mark.parametrize("which", ["pooling", "shrinkage"])
+def test_dials_start_at_the_fit_on_their_slider_grid(anoles, radon, which):
+    # A browser snaps a range input's value to min + k * step: the fitted value must be one of those.
+    if which == "pooling":
+        chart = controls.pooling_dial_chart(anoles, y="time", group="stream", x="size", sigma=1.16, fitted=1.6488)
+        label = "log₁₀ σ_stream"
+    else:
+        chart = controls.shrinkage_dial_chart(radon, y="log_radon", group="county", sigma=0.8, fitted=0.3095)
+        label = "log₁₀ σ_county"
+    param = chart.params[0]
+    assert param.value == pytest.approx(np.log10(1.6488 if which == "pooling" else 0.3095), abs=1e-4)
+    steps = (param.value - param.bind.min) / param.bind.step
+    assert steps == pytest.approx(round(steps), abs=1e-9)
+    assert param.bind.max - param.bind.min == pytest.approx(2 * round(steps) * param.bind.step, abs=1e-9)
+    assert param.bind.name == label
 
 
 def test_control_shows_both_forms(radon):

@@ -50,17 +50,18 @@ def test_every_correctly_rounded_answer_passes_and_a_coarser_one_is_told_why(key
         assert not result and f"asks for {digits}" in result.message, (key, coarse, result.message)
 
 
-@pytest.mark.parametrize("key, answer", [("5.1", 0.04), ("5.2", 0.59), ("3.1", 0.38), ("4.2", 0.312),
+@pytest.mark.parametrize("key, answer", [("5.1", 0.61), ("5.2", 0.59), ("3.1", 0.38), ("4.2", 0.312),
                                          ("4.2", 0.313)])
 def test_the_answers_the_issue_found_rejected_now_pass(key, answer):
     assert exercises.check(key, answer)
 
 
 @pytest.mark.parametrize("key, answer, message", [
-    ("4.1", 0.018, "squares rho"),
-    ("4.1", 0.012, "uses the variances"),
-    ("4.4", -0.09 * 1.12 * 0.16 - 2.75 * 0.16**2, "covariance of the 1952 level"),
-    ("4.4", -0.09, "correlation at the centre"),
+    ("4.1", -0.3, "that is the covariance"),
+    ("4.1", -0.83, "divides by the variances"),
+    ("4.4", 1980.1, "as if it were years"),
+    ("4.4", 1973.2, "the sign"),
+    ("4.5", 0.1, "flat prior"),
 ])
 def test_mistake_messages_name_the_mistake_made(key, answer, message):
     result = exercises.check(key, answer)
@@ -97,9 +98,9 @@ def test_wrong_types_get_a_clear_message(answer, message):
 def test_one_element_containers_are_accepted():
     import pandas as pd
 
-    assert exercises.check("4.1", np.array([0.06]))
-    assert exercises.check("4.1", pd.Series([0.06]))
-    assert exercises.check("4.1", np.float32(0.06))
+    assert exercises.check("4.1", np.array([-0.5]))
+    assert exercises.check("4.1", pd.Series([-0.5]))
+    assert exercises.check("4.1", np.float32(-0.5))
 
 
 def test_unknown_key():
@@ -109,7 +110,7 @@ def test_unknown_key():
         exercises.hint(3)
 
 
-POSTERIOR_CASES = [("2.4", "1|classroom_sigma"), ("3.4", "mu_a"), ("4.3", "rho")]
+POSTERIOR_CASES = [("2.4", "1|classroom_sigma"), ("3.4", "rho"), ("4.3", "rho")]
 
 
 def _observed(key):
@@ -124,9 +125,15 @@ def _observed(key):
 def _idata(key, name, draws, observed=True):
 
     posterior = {name: draws.reshape(4, -1), "sigma": np.full((4, draws.size // 4), 0.75)}
-    if key == "3.4":  # the ground-floor slope, for x = 1
-        posterior["mu_b"] = np.random.default_rng(2).normal(-0.6, 0.1, draws.size).reshape(4, -1)
-    return az.from_dict(posterior=posterior, observed_data=_observed(key) if observed else None)
+    if key == "2.4":  # the population's mean log-odds, beside its sd
+        posterior["Intercept"] = np.random.default_rng(3).normal(1.3, 0.3, draws.size).reshape(4, -1)
+    if key == "3.4":  # the correlated model's population: means, the two county sds (and rho, drawn above)
+        rng = np.random.default_rng(2)
+        posterior["mu_a"] = rng.normal(1.4, 0.05, draws.size).reshape(4, -1)
+        posterior["mu_b"] = rng.normal(-0.6, 0.1, draws.size).reshape(4, -1)
+        posterior["sigma_group"] = np.abs(rng.normal([0.3, 0.25], 0.05, (draws.size, 2))).reshape(4, -1, 2)
+    return az.from_dict(posterior=posterior, observed_data=_observed(key) if observed else None,
+                        coords={"effect": ["intercept", "slope"]}, dims={"sigma_group": ["effect"]})
 
 
 @pytest.mark.parametrize("key, name", POSTERIOR_CASES)
@@ -168,7 +175,7 @@ def test_posterior_checks_use_the_students_posterior(key, name):
 
 def test_hint_and_result_display():
     assert "rho" in exercises.hint("4.1")
-    result = exercises.check("4.1", 0.06)
+    result = exercises.check("4.1", -0.5)
     assert repr(result).startswith("correct") and "font-weight" in result._repr_html_()
 
 

@@ -92,6 +92,9 @@ def test_plot_state_lines_and_statistic():
     votes = simulate.voting(n_states=5, rng=np.random.default_rng(1))
     ax = plots.plot_state_lines(votes, votes["true_p"], points=True)
     assert len(ax.lines) == 5
+    bar = plots.covariate_colorbar(votes, ax=ax, label="state wealth")
+    assert bar.ax.get_ylabel() == "state wealth"
+    assert bar.mappable.norm.vmin == votes["wealth"].min() and bar.mappable.norm.vmax == votes["wealth"].max()
     with pytest.raises(ValueError, match="one value per row"):
         plots.plot_state_lines(votes, [0.5])
     with pytest.raises(ValueError, match="non-empty dict"):

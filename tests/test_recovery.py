@@ -54,8 +54,8 @@ def test_a_wrong_prior_undercovers_and_fails_sbc(conjugate_study):
     cover = recovery.coverage(conjugate_study, prob=0.9).loc[("misfit prior", "mu")]
     assert cover["high"] < 0.85
     checks = recovery.sbc_ranks_check(conjugate_study)
-    assert checks.loc[("exact", "mu"), "inside"]
-    assert not checks.loc[("misfit prior", "mu"), "inside"]
+    assert checks.loc[("exact", "mu"), "band"] == "inside"
+    assert checks.loc[("misfit prior", "mu"), "band"] == "outside"
 
 
 def test_sbc_band_holds_uniform_ranks_about_95_percent_of_the_time():
@@ -90,6 +90,10 @@ def test_reml_at_the_boundary_has_no_interval():
     assert np.isnan(rows.loc["sigma_a", "lower_90"])
     cover = recovery.coverage(rows.reset_index().assign(method="REML"), prob=0.9)
     assert cover.loc[("REML", "sigma_a"), "no_interval"] == 1 and cover.loc[("REML", "sigma_a"), "coverage"] == 0
+    # sigma keeps its interval: the curvature in sigma^2 alone, sigma / sqrt(2 (N - 1))
+    half = rows.loc["sigma", "upper_90"] - rows.loc["sigma", "estimate"]
+    assert half == pytest.approx(stats.norm.ppf(0.95) * rows.loc["sigma", "estimate"] / np.sqrt(2 * 11), rel=1e-9)
+    assert rows.loc["sigma", "lower_90"] < rows.loc["sigma", "estimate"]
 
 
 def test_coverage_by_one_column_has_a_plain_index():

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.special import expit
 
@@ -129,3 +130,15 @@ def test_replicate_errors_partial_pooling_wins_on_average_for_small_classes():
     by_size = table.groupby("n_students")["difference"].mean()
     assert by_size.loc[5] > 0.01  # a clear average gain where classes are small
     assert abs(by_size.loc[35]) < by_size.loc[5]  # and less to gain where they are large
+
+
+def test_error_table_squared_loss_is_the_root_mean_square_error():
+    d = pd.DataFrame({"n_students": [5, 5, 10], "true_p": [0.5, 0.5, 0.2], "p_none": [0.4, 0.8, 0.2]})
+    table = shrinkage.error_table(d, estimates=["p_none"], loss="squared")
+    assert table.loc[5, "p_none"] == pytest.approx(np.sqrt((0.1**2 + 0.3**2) / 2))
+    assert table.loc[10, "p_none"] == pytest.approx(0.0)
+    assert shrinkage.error_table(d, estimates=["p_none"]).loc[5, "p_none"] == pytest.approx(0.2)
+    with pytest.raises(ValueError, match="loss must be 'absolute' or 'squared'"):
+        shrinkage.error_table(d, estimates=["p_none"], loss="median")
+    with pytest.raises(ValueError, match="loss must be"):
+        shrinkage.replicate_errors(n_sims=1, a_bar=0.0, sigma=1.0, rng=np.random.default_rng(0), loss="median")

@@ -86,6 +86,19 @@ def test_each_chapter_has_its_control():
         assert live.get(f"chapters/{stem}.html"), f"no control on {stem}"
 
 
+def test_pages_show_no_grading_markers_and_load_no_icon_script():
+    # _ext/reader_pages.py: the solutions are shown without otter's markers; the theme's icons come from its
+    # stylesheet's web fonts, not from a 1.5 MB script.
+    for path in PAGES:
+        html = (SITE / path).read_text()
+        assert "BEGIN SOLUTION" not in html and "END SOLUTION" not in html, path
+        assert "fontawesome.js" not in html, path
+        if "application/vnd.jupyter.widget-state+json" not in html:  # _ext/site_controls.py
+            assert "embed-amd.js" not in html and "require.js" not in html, f"{path}: widget manager with no widget"
+    assert not (SITE / "_static" / "scripts" / "fontawesome.js").exists()
+    assert "answer_4_1" in (SITE / "chapters" / "04_varying_slopes.html").read_text()  # the solutions are still there
+
+
 def _live_controls(path):
     return (SITE / path).read_text().count('class="course-control"')
 
