@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# The site's JavaScript (Vega for the controls, widget manager, RequireJS, MathJax) is served from the site itself:
+# The site's scripts and styles (Vega for the controls, widget manager, RequireJS, KaTeX's stylesheet and fonts for
+# the equations, which are typeset at build time) are served from the site itself:
 # installed from the npm registry at build time into _vendor/vendor (not committed), which the
 # site serves as _static/vendor. (Not in _static: Jupyter Book would load every .js there on every page.)
-NPM_PACKAGES := requirejs@2.3.7 @jupyter-widgets/html-manager@1.0.15 mathjax@3.2.2 \
+NPM_PACKAGES := requirejs@2.3.7 @jupyter-widgets/html-manager@1.0.15 katex@0.16.22 \
 	vega@6.2.0 vega-lite@6.4.1 vega-embed@7.0.2 axe-core@4.11.0
 VENDOR := _vendor/vendor
 # The test build adds this to every sampler seed (course_lib.models.SEED_OFFSET; simulated data keep
@@ -42,7 +43,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 $(VENDOR)/.installed: Makefile
 	npm install --no-save --no-audit --no-fund --ignore-scripts --prefix .cache/npm $(NPM_PACKAGES)
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/widgets $(VENDOR)/mathjax $(VENDOR)/vega
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/widgets $(VENDOR)/katex $(VENDOR)/vega
 	cp .cache/npm/node_modules/vega/build/vega.min.js .cache/npm/node_modules/vega-lite/build/vega-lite.min.js \
 		.cache/npm/node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/vega/
 	cp .cache/npm/node_modules/requirejs/require.js $(VENDOR)/require.js
@@ -51,7 +52,7 @@ $(VENDOR)/.installed: Makefile
 		.cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.ttf \
 		.cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.eot \
 		.cache/npm/node_modules/@jupyter-widgets/html-manager/dist/*.svg $(VENDOR)/widgets/
-	cp -r .cache/npm/node_modules/mathjax/es5/. $(VENDOR)/mathjax/
+	cp -r .cache/npm/node_modules/katex/dist/katex.min.css .cache/npm/node_modules/katex/dist/fonts $(VENDOR)/katex/
 	touch $@
 
 book: $(STAMP) $(VENDOR)/.installed

@@ -487,7 +487,8 @@ def _ch1():
                                      (np.log10(flat_slope(fit().sd["Residual"])),
                                       "that is log10 of sigma_alpha, the dial's slider value; give sigma_alpha "
                                       "itself")]),
-        Exercise("1.4", "hard", "Stream 1's partial-pooling intercept when sigma_alpha = 1 (REML's residual sd). "
+        Exercise("1.4", "easy", "Stream 1's partial-pooling intercept when sigma_alpha = 1, with sigma at REML's "
+                                "residual sd. "
                                 "Give 4 decimals.",
                  reference=lambda c: partial_stream_1(c).loc[1, "intercept"], tolerance=lambda c: 5e-5,
                  digits=4,
@@ -592,7 +593,7 @@ def _ch2():
                                                                      "N p (1 - p)"),
                                      (int(np.ceil(10 * 0.5 / 0.1)), "that uses 1 - p alone; the weight depends on "
                                                                      "N p (1 - p)")]),
-        Exercise("2.2", "medium", "The mean pass rate over the true population of classrooms, E[expit(alpha)] with "
+        Exercise("2.2", "easy", "The mean pass rate over the true population of classrooms, E[expit(alpha)] with "
                                   "alpha ~ Normal(1.5, 1.5). Give 3 decimals.",
                  reference=lambda c: population_mean_pass_rate(), tolerance=lambda c: 1e-3, digits=3,
                  tolerance_note="within 0.001 of the exact integral, so an average over a million simulated "
@@ -688,6 +689,36 @@ def _ch3():
     f0 = lambda: _reml("radon", "log_radon", "county", None)  # noqa: E731
     f2 = lambda: _reml("radon", "log_radon", "county", ("floor", "log_uranium"))  # noqa: E731
     gamma_1 = lambda: float(f2().fixed["log_uranium"])  # noqa: E731
+    f1 = lambda: _reml("radon", "log_radon", "county", "floor")  # noqa: E731
+    f3 = lambda: _reml("radon", "log_radon", "county", "floor", True)  # noqa: E731
+
+    def county_variance(x, *, covariance=1.0):
+        """The variance a new county adds to a home's log radon at floor ``x``, with REML's estimates of the
+        varying-slopes model: sigma_a^2 + 2 rho sigma_a sigma_b x + sigma_b^2 x^2 (``covariance`` scales the
+        middle term, for the mistakes)."""
+        sd, rho = f3().sd, f3().corr
+        return (sd["Intercept"] ** 2 + covariance * 2 * rho * sd["Intercept"] * sd["floor"] * x
+                + sd["floor"] ** 2 * x**2)
+
+    def ground_extra(covariance=1.0):
+        """How much more a new county adds at x = 1 than at x = 0: sigma_b^2 + 2 rho sigma_a sigma_b."""
+        return county_variance(1.0, covariance=covariance) - county_variance(0.0)
+
+    def ground_report(r):
+        sd, rho = f3().sd, f3().corr
+        wider = "wider" if r > 0 else "narrower"
+        return (f"sigma_beta^2 + 2 rho sigma_alpha sigma_beta = {sd['floor'] ** 2:.3f} - "
+                f"{abs(2 * rho * sd['Intercept'] * sd['floor']):.3f} = {r:.3f}: the ground-floor prediction is "
+                f"{wider} than the basement's (the new county adds {county_variance(1.0):.3f} against "
+                f"{county_variance(0.0):.3f}). The negative correlation takes back most of what sigma_beta^2 adds; "
+                f"with rho below -sigma_beta / (2 sigma_alpha) = {-sd['floor'] / (2 * sd['Intercept']):.2f} a "
+                f"ground floor would be predicted more tightly than a basement.")
+
+    def homes_for_old_weight():
+        """The homes a county needs in the uranium model to keep the weight two homes gave it in the floor model."""
+        before, after = f1().sd, f2().sd
+        return (2 * before["Intercept"] ** 2 / before["Residual"] ** 2
+                * after["Residual"] ** 2 / after["Intercept"] ** 2)
 
     def homes_for(weight):
         """The number of homes (not rounded) at which a county's own mean gets ``weight`` (REML sds, intercepts
@@ -797,6 +828,48 @@ def _ch3():
                                      (new_county_probability(c, threshold=4.0)[0],
                                       "the model is on the log scale: 4 pCi/L is log(4) in log radon")],
                  needs=("idata",)),
+        Exercise("3.5", "medium", "With REML's estimates of the varying-slopes model (fit3): how much more variance "
+                                  "does a new county add to the log radon of a ground-floor home (x = 1) than to a "
+                                  "basement's (negative if less)? Give 2 decimals.",
+                 reference=lambda c: ground_extra(), tolerance=lambda c: 5e-4, digits=2,
+                 hint_text="a new county's level at floor x is alpha + beta x, a sum of two correlated draws: "
+                           "Var(alpha + beta x) = Var(alpha) + x^2 Var(beta) + 2 x Cov(alpha, beta), with "
+                           "Cov = rho sigma_alpha sigma_beta; the house-to-house sigma_y^2 is the same on both floors",
+                 explain=ground_report,
+                 mistakes=lambda c: [(f3().sd["floor"] ** 2,
+                                      "that is sigma_beta^2 alone: a county's level and floor effect are "
+                                      "correlated, so their covariance enters too, twice"),
+                                     (ground_extra(covariance=-1.0),
+                                      "the covariance rho sigma_alpha sigma_beta is negative here (rho < 0): it "
+                                      "takes away from sigma_beta^2, it does not add"),
+                                     (ground_extra(covariance=0.5),
+                                      "Var(alpha + beta) has the covariance twice: 2 rho sigma_alpha sigma_beta"),
+                                     (county_variance(1.0),
+                                      "that is all a new county adds at x = 1; the question asks how much more than "
+                                      "at x = 0: subtract the basement's sigma_alpha^2")]),
+        Exercise("3.6", "easy", "The weight partial pooling gives the own mean of a county with 2 homes in the uranium "
+                                "model (REML sds of log_radon ~ floor + log_uranium + (1 | county), fit2). "
+                                "Give 2 decimals.",
+                 reference=lambda c: _radon_weight(2, f2().sd), tolerance=lambda c: 5e-4, digits=2,
+                 hint_text="the weight of exercise 3.1, w = (n / sigma_y^2) / (n / sigma_y^2 + 1 / sigma_alpha^2), "
+                           "with the uranium model's two sds",
+                 explain=lambda r: (f"w = {r:.3f}, down from {_radon_weight(2, f1().sd):.3f} in the floor model "
+                                    f"(fit1): the county keeps {r:.0%} of its own mean and moves {1 - r:.0%} of the "
+                                    f"way to the uranium line gamma_0 + gamma_1 u_j at its own u_j. Uranium explains "
+                                    f"most of the differences between counties, so the line predicts a county better "
+                                    f"than two homes do: to keep its old weight the county would now need about "
+                                    f"{homes_for_old_weight():.0f} homes."),
+                 mistakes=lambda c: [(_radon_weight(2, f1().sd),
+                                      "that is the weight in the floor model (fit1), before uranium; the question "
+                                      "asks for the uranium model (fit2)"),
+                                     (_radon_weight(2, f0().sd),
+                                      "that is the weight in the intercepts-only model (fit0); the question asks "
+                                      "for the uranium model (fit2)"),
+                                     ((2 / f2().sd["Residual"]) / (2 / f2().sd["Residual"] + 1 / f2().sd["Intercept"]),
+                                      "you used the sds where the formula has variances: square them"),
+                                     (1 - _radon_weight(2, f2().sd),
+                                      "that is the weight on the uranium line, 1 - w; the question asks for the "
+                                      "county's own mean")]),
         Exercise("3.8", "modelling", "Simulate states with simulate.voting(n_states=50, rng=np.random.default_rng(305)) "
                                      "(the income slope is 0.4 in a state of average wealth and changes by -0.3 per unit "
                                      "of wealth); fit p(republican, n) ~ income * wealth + (income | state) with "
@@ -973,10 +1046,16 @@ def _ch5():
             d = d[d["sex"] == sex]
         return np.polyfit(d["standLRT"], d["normexam"], 1)[0]
 
-    def weight(use_n=False):
-        row = lines().loc[54]
-        evidence = (row["n"] if use_n else row["sxx"]) / fit().sd["Residual"] ** 2
-        return evidence / (evidence + 1 / fit().sd["standLRT"] ** 2)
+    def weight(sxx, p=2):
+        """The weight w of a school's own slope, with REML's sds (p=1: the sds where w has variances)."""
+        evidence = sxx / fit().sd["Residual"] ** p
+        return evidence / (evidence + 1 / fit().sd["standLRT"] ** p)
+
+    def spread(factor=7, ddof=1, sd=False):
+        """factor x the variance (or sd) of school 36's reading scores: school 54's Sxx (7 = its n - 1) if its
+        8 students read as spread out as school 36's 70."""
+        x = _load("exam").loc[lambda d: d["school"] == 36, "standLRT"]
+        return factor * (x.std(ddof=ddof) if sd else x.var(ddof=ddof))
 
     def rise(sxx=None, squared=True):
         """How much the weight of a school with the median Sxx rises when sigma_beta doubles."""
@@ -1022,35 +1101,76 @@ def _ch5():
                                                                "model (partial pooling)"),
                                      (lines()["slope"].mean(), "that is the average of the 65 school slopes")]),
         Exercise("5.3", "hard", "The approximate weight of school 54's own slope, w = (Sxx/sigma^2) / "
-                                "(Sxx/sigma^2 + 1/sigma_beta^2), with REML's sds. Give 2 decimals.",
-                 reference=lambda c: weight(), tolerance=lambda c: 5e-4,
-                 digits=2,
-                 hint_text="Sxx is the sum of squares of standLRT about the school's mean (separate_lines gives it)",
-                 explain=lambda r: f"w = {r:.2f}",
-                 mistakes=lambda c: [(weight(use_n=True), "you used n; the evidence about a slope is Sxx, the "
-                                                          "spread of the reading scores"),
-                                     (1 - weight(), "that is 1 - w, the weight on the population slope")]),
-        Exercise("5.4", "medium", "School 48's partial-pooling slope (REML, correlated intercepts and slopes). "
+                                "(Sxx/sigma^2 + 1/sigma_beta^2), with REML's sds, if its 8 students' reading "
+                                "scores had the same sample variance (dividing by n - 1) as school 36's. "
                                 "Give 3 decimals.",
-                 reference=lambda c: fit().coef().loc[48, "standLRT"], tolerance=lambda c: 5e-4,
+                 reference=lambda c: weight(spread()), tolerance=lambda c: 5e-4,
                  digits=3,
-                 hint_text="fit.coef() adds the fixed slope to the school's deviation",
-                 explain=lambda r: f"{r:.4f}: an ordinary slope, not -6.9",
-                 mistakes=lambda c: [(lines().loc[48, "slope"], "that is the no-pooling slope through two students"),
+                 hint_text="Sxx is the sum of squared distances of a school's reading scores from their mean, "
+                           "which is n - 1 times their sample variance: take the variance of school 36's standLRT "
+                           "and school 54's n; sigma and sigma_beta are fit.sd['Residual'] and fit.sd['standLRT']",
+                 explain=lambda r: (f"w = {r:.3f}, against {weight(lines().loc[54, 'sxx']):.3f} with school 54's own "
+                                    f"reading scores; school 36 itself, with 70 students spread that way, has "
+                                    f"w = {weight(lines().loc[36, 'sxx']):.3f}. The evidence about a slope grows with "
+                                    f"the spread of the reading scores and with the number of students."),
+                 mistakes=lambda c: [(weight(spread(8)), "Sxx is n - 1 times the sample variance: 7 times it for "
+                                                         "8 students, not 8"),
+                                     (weight(spread(8, ddof=0)), "you took the variance that divides by n (np.var); "
+                                                                 "the question's divides by n - 1 (pandas' .var()), "
+                                                                 "and Sxx is n - 1 times it"),
+                                     (weight(spread(ddof=0)), "you took the variance that divides by n (np.var, "
+                                                              "ddof=0); the question's divides by n - 1 (pandas' "
+                                                              ".var())"),
+                                     (weight(spread(sd=True)), "you used the sd of the reading scores; Sxx is built "
+                                                               "from their variance"),
+                                     (weight(lines().loc[54, "sxx"]), "that is school 54's weight with its own reading "
+                                                                      "scores; the question asks what it would be if "
+                                                                      "they were as spread out as school 36's"),
+                                     (weight(lines().loc[36, "sxx"]), "that is school 36's own weight, with its 70 "
+                                                                      "students; school 54 has 8"),
+                                     (weight(spread(), p=1), "you used the sds where the formula has variances: "
+                                                             "square them"),
+                                     (1 - weight(spread()), "that is 1 - w, the weight on the population slope")]),
+        Exercise("5.4", "medium", "School 63's partial-pooling slope (REML, correlated intercepts and slopes). "
+                                "Give 3 decimals.",
+                 reference=lambda c: fit().coef().loc[63, "standLRT"], tolerance=lambda c: 5e-4,
+                 digits=3,
+                 hint_text="fit.coef() adds the fixed slope to each school's deviation; pick school 63 by its label "
+                           "(.loc)",
+                 explain=lambda r: (f"{r:.3f}: from its own slope, {lines().loc[63, 'slope']:.2f}, past the fixed "
+                                    f"slope, {fit().fixed['standLRT']:.3f}. REML, too, pulls school 63 beyond the "
+                                    f"population's mean slope, as the LKJ fit did: its intercept, "
+                                    f"{fit().coef().loc[63, 'Intercept']:.2f}, lies well above the population's, and "
+                                    f"intercept and slope are estimated together."),
+                 mistakes=lambda c: [(lines().loc[63, "slope"], "that is the no-pooling slope, the school's own "
+                                                                "least-squares line"),
                                      (fit().fixed["standLRT"], "that is the population (fixed) slope; add the "
-                                                               "school's deviation")]),
-        Exercise("5.7", "medium", "How much the weight w of a school with the median Sxx of the 65 schools rises "
-                                  "(REML's sigma) if sigma_beta were twice REML's estimate. Give 2 decimals.",
+                                                               "school's deviation"),
+                                     (fit().coef().loc[63, "standLRT"] - fit().fixed["standLRT"],
+                                      "that is the school's deviation (its BLUP) alone; add the fixed slope"),
+                                     (fit().coef().loc[63, "Intercept"], "that is the school's intercept; the question "
+                                                                         "asks for its slope"),
+                                     (fit().coef()["standLRT"].iloc[63], "that is the 64th row, school 64: pick school "
+                                                                         "63 by its label, .loc[63]")]),
+        Exercise("5.7", "medium", "The weight w of a school with the median Sxx of the 65 schools (REML's sigma) "
+                                  "at twice REML's sigma_beta minus its weight at REML's sigma_beta, subtracted "
+                                  "before rounding. Give 2 decimals.",
                  reference=lambda c: rise()[0], tolerance=lambda c: 5e-4,
                  digits=2,
                  hint_text="w = (Sxx/sigma^2) / (Sxx/sigma^2 + 1/sigma_beta^2): compute it at sigma_beta and at "
                            "2 sigma_beta (sigma and sigma_beta from fit.sd, Sxx from separate_lines) and subtract",
-                 explain=lambda r: (f"w rises from {rise()[1][0]:.2f} to {rise()[1][1]:.2f}: the more the schools "
+                 explain=lambda r: (f"w rises from {rise()[1][0]:.3f} to {rise()[1][1]:.3f}: the more the schools "
                                     f"differ, the more a school's own slope counts. Nothing in w depends on where the "
                                     f"school's own slope lies: a school far from mu_beta gives up the same share of "
                                     f"its distance as one close to it."),
                  mistakes=lambda c: [(rise()[1][1], "that is w at twice sigma_beta; the question asks how much it rises"),
                                      (-rise()[0], "right size, wrong sign: w at twice sigma_beta minus w at sigma_beta"),
+                                     (rise()[1][1] / rise()[1][0], "that is the ratio of the two weights; the question "
+                                                                   "asks for their difference"),
+                                     (round(rise()[1][1], 2) - round(rise()[1][0], 2),
+                                      f"that is the difference of the weights rounded to 2 decimals, "
+                                      f"{round(rise()[1][1], 2):.2f} - {round(rise()[1][0], 2):.2f}: subtract before "
+                                      f"rounding (and check that you used Sxx, not the number of students)", 1e-6),
                                      (rise(squared=False)[0], "you used the sds where the formula has variances: "
                                                               "square them"),
                                      (rise(sxx=lines()["n"].median())[0], "you used the number of students; the "

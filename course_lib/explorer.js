@@ -288,7 +288,9 @@ const TOP_ROW = { y: 62, height: 140 }, BOTTOM_ROW = { y: 254, height: 104 };
 const HEIGHT = BOTTOM_ROW.y + BOTTOM_ROW.height + 36;
 const CSS = `
 .shrinkage-explorer { max-width: 640px; color: #222; background: #fff; font-size: 13px; line-height: 1.35; }
-.shrinkage-explorer p, .shrinkage-explorer label, .shrinkage-explorer span { color: #222; }
+/* dark text on the explorer's own white background, whatever the page's theme sets for text (a dark
+   theme's light text would be unreadable on it) */
+.shrinkage-explorer p, .shrinkage-explorer label, .shrinkage-explorer span { color: #222 !important; }
 .shrinkage-explorer .sliders { display: grid; grid-template-columns: repeat(auto-fill, minmax(196px, 1fr));
   gap: 6px 16px; margin-bottom: 6px; }
 .shrinkage-explorer label { display: flex; flex-direction: column; }

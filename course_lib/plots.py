@@ -739,7 +739,8 @@ def plot_slope_shrinkage(table: pd.DataFrame, *, pooled: float, ax=None, clip=No
 
 def _mark_clipped(ax, t: pd.DataFrame, clip) -> np.ndarray:
     """Draw the groups of ``t`` whose ``none`` lies outside ``clip`` as arrowheads at the edge, with their
-    name and value; set the x limits; return which groups lie inside."""
+    name and value on a white box (so that the group's grey line does not run through the label); set the
+    x limits; return which groups lie inside."""
     lo, hi = clip
     none = t["none"].to_numpy(float)
     outside = (none < lo) | (none > hi)
@@ -750,7 +751,8 @@ def _mark_clipped(ax, t: pd.DataFrame, clip) -> np.ndarray:
                 zorder=5)
         ax.annotate(f"{_name(t, t.index[r])} (n = {t['n'].iloc[r]}): {v:.2f}", (edge, r), fontsize=9,
                     xytext=(8 if v < lo else -8, 0), textcoords="offset points",
-                    ha="left" if v < lo else "right", va="center")
+                    ha="left" if v < lo else "right", va="center", zorder=6,
+                    bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"})
     ax.set_xlim(lo, hi)
     return ~outside
 

@@ -348,7 +348,8 @@ def reml_estimates(df: pd.DataFrame, truth: dict, sim: int = 0) -> pd.DataFrame:
     ``MixedLM`` and lme4's ``lmer``, from group sums). Each Wald interval is ``estimate ± z * se`` with
     ``se`` from the curvature of the restricted log-likelihood at its maximum (the inverse of the
     observed information), carried to the standard deviations by the delta method and cut at 0.
-    When REML puts ``sigma_a`` at 0 (a boundary) there is no curvature to use: its interval is NaN,
+    When REML puts ``sigma_a`` at 0, on the boundary, the maximum is not a peak with zero slope (the
+    likelihood still falls as ``sigma_a**2`` grows), so no Wald interval applies: its interval is NaN,
     as statsmodels' standard error is; ``sigma`` keeps an interval (see :func:`reml_standard_errors`).
 
     Examples
@@ -386,7 +387,7 @@ def reml_standard_errors(df: pd.DataFrame, *, sigma_a: float, sigma: float) -> d
     ``a_bar``'s is the GLS one, ``1 / sqrt(sum_j n_j / (sigma^2 + n_j sigma_a^2))``.
     ``psi`` is the standard error of ``sigma_a**2 / sigma**2`` (the variance ratio statsmodels'
     ``MixedLM`` reports in ``cov_params``). ``sigma_a``'s and ``psi``'s are NaN when the estimate is
-    0 (on the boundary, where the likelihood has no curvature in ``sigma_a``); ``sigma``'s is then the
+    0 (on the boundary, where the maximum is not a peak and a Wald interval does not apply); ``sigma``'s is then the
     curvature in ``sigma**2`` alone, with ``sigma_a`` held at 0: ``sigma / sqrt(2 (N - 1))`` for ``N`` rows.
 
     Examples

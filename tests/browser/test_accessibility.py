@@ -2,7 +2,7 @@
 
 axe-core is the npm registry's copy that ``make`` installs into ``.cache/npm`` (nothing is fetched from
 elsewhere), injected into each page once it has settled: the network idle, the widgets rendered and
-MathJax done typesetting. Each page is checked in both of the theme's colour modes (its button switches
+the web fonts in (the equations are typeset when the site is built). Each page is checked in both of the theme's colour modes (its button switches
 between them, and "auto" follows the reader's system). Any violation fails the page's test, with each
 rule's id, impact and help, and the first elements it found (their CSS selectors and HTML).
 
@@ -62,9 +62,8 @@ RUN_AXE = """async tags => {
         id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
         nodes: v.nodes.map(n => ({target: n.target.map(String).join(" "), html: n.html}))}));
 }"""
-# MathJax's startup promise resolves once it has typeset the page; fonts.ready once the web fonts are in.
+# fonts.ready resolves once the web fonts (the theme's, KaTeX's) are in.
 SETTLE = """async () => {
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
     await document.fonts.ready;
 }"""
 # The controls (_assets/controls.js) mark each `.course-control` data-ready once its chart is drawn.
@@ -75,7 +74,7 @@ RENDERED_WIDGETS = ".jupyter-widgets.widget-container, .jupyter-widgets.widget-i
 
 
 def settle(page):
-    """Wait until the page's widgets and controls are drawn and MathJax has typeset every equation."""
+    """Wait until the page's widgets and controls are drawn and the web fonts are in."""
     expected = page.locator(WIDGET_VIEWS).count()
     if expected:
         page.wait_for_function(f"n => document.querySelectorAll({RENDERED_WIDGETS!r}).length >= n",

@@ -71,9 +71,12 @@ def test_page_loads_cleanly_and_every_widget_renders(server, browser, path):
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / (Path(path).stem + ".png")), full_page=True)
         assert page.locator("img").count() >= 3, "a chapter shows at least three figures"
-        # MathJax (served by the site) typeset the equations: no raw TeX delimiters are left.
-        page.wait_for_function("() => !window.MathJax || !MathJax.startup || MathJax.startup.promise", timeout=10000)
-        assert page.locator("mjx-container").count() > 0, "MathJax rendered no equations"
+        # The equations were typeset when the site was built (KaTeX): no TeX failed to typeset, none is
+        # left raw, and no script typesets in the page.
+        assert page.locator(".katex").count() > 0, "no typeset equations"
+        assert page.locator(".katex-error").count() == 0, "KaTeX could not typeset an equation"
+        assert "$$" not in page.inner_text(".bd-article"), "raw TeX left in the page"
+        assert page.evaluate("() => !window.MathJax && !window.katex"), "a typesetting script was loaded"
     assert rendered >= expected, f"{expected} widget views in the page, {rendered} rendered"
     assert not problems, "\n".join(problems)
     page.close()
