@@ -158,18 +158,14 @@ def _reml(name, y, group, x, random_slope=False):
 
 @functools.lru_cache(maxsize=None)
 def _ml_anoles() -> pd.Series:
-    """The anoles' time ~ size + (1 | stream) fitted by maximum likelihood (statsmodels, reml=False): the sds
-    of the stream intercepts and of the residuals. The best of three optimisers, as in pooling.reml."""
+    """The anoles' time ~ size + (1 | stream) fitted by maximum likelihood (statsmodels, reml=False, with
+    pooling.reml's optimisers): the sds of the stream intercepts and of the residuals."""
     import statsmodels.formula.api as smf
 
+    from . import pooling
+
     df = _load("anoles")
-    model = smf.mixedlm("time ~ size", df, groups=df["stream"])
-    fits = []
-    for method in ("lbfgs", "nm", "powell"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fits.append(model.fit(reml=False, method=method, maxiter=5000))
-    best = max((f for f in fits if f.converged), key=lambda f: f.llf)
+    best = pooling._fit_quietly(smf.mixedlm("time ~ size", df, groups=df["stream"]), reml=False)
     return pd.Series({"Intercept": float(np.sqrt(best.cov_re.iloc[0, 0])), "Residual": float(np.sqrt(best.scale))})
 
 
@@ -1046,10 +1042,15 @@ def _ch5():
             d = d[d["sex"] == sex]
         return np.polyfit(d["standLRT"], d["normexam"], 1)[0]
 
-    def weight(sxx, p=2):
-        """The weight w of a school's own slope, with REML's sds (p=1: the sds where w has variances)."""
-        evidence = sxx / fit().sd["Residual"] ** p
-        return evidence / (evidence + 1 / fit().sd["standLRT"] ** p)
+    def weight(sxx, p=2, scale=1.0):
+        """The weight w of a school's own slope, with REML's sds and ``scale`` times REML's sigma_beta (p=1, a
+        mistake: the sds where w has variances)."""
+        from . import pooling
+
+        sigma, sigma_beta = fit().sd["Residual"], scale * fit().sd["standLRT"]
+        if p == 2:
+            return float(pooling.weights(sxx, sigma_group=sigma_beta, sigma=sigma))
+        return (sxx / sigma**p) / (sxx / sigma**p + 1 / sigma_beta**p)
 
     def spread(factor=7, ddof=1, sd=False):
         """factor x the variance (or sd) of school 36's reading scores: school 54's Sxx (7 = its n - 1) if its
@@ -1060,9 +1061,7 @@ def _ch5():
     def rise(sxx=None, squared=True):
         """How much the weight of a school with the median Sxx rises when sigma_beta doubles."""
         sxx = lines()["sxx"].median() if sxx is None else sxx
-        p = 2 if squared else 1
-        w = [(sxx / fit().sd["Residual"] ** p) / (sxx / fit().sd["Residual"] ** p + 1 / (k * fit().sd["standLRT"]) ** p)
-             for k in (1, 2)]
+        w = [weight(sxx, 2 if squared else 1, scale=k) for k in (1, 2)]
         return w[1] - w[0], w
 
     largest = lambda: _load("exam").groupby("school", observed=True).size().idxmax()  # noqa: E731

@@ -402,20 +402,21 @@ def reml(df: pd.DataFrame, *, y: str, group: str, x: str | list[str] | None = No
 _OPTIMISERS = (["nm", "lbfgs"], ["bfgs"], ["powell", "lbfgs"])
 
 
-def _fit_quietly(model):
-    """Fit a statsmodels MixedLM by REML; raise ValueError if no optimiser converged."""
+def _fit_quietly(model, reml: bool = True):
+    """Fit a statsmodels MixedLM by REML (or, ``reml=False``, by maximum likelihood), the best of the
+    optimisers in ``_OPTIMISERS``; raise ValueError if none converged."""
     fits = []
     for method in _OPTIMISERS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                result = model.fit(reml=True, method=method, maxiter=5000)
+                result = model.fit(reml=reml, method=method, maxiter=5000)
             except (np.linalg.LinAlgError, ValueError):
                 continue
         if result.converged and np.isfinite(result.llf):
             fits.append(result)
     if not fits:
-        raise ValueError("the REML optimiser did not converge; check the data and the model")
+        raise ValueError(f"the {'REML' if reml else 'ML'} optimiser did not converge; check the data and the model")
     return max(fits, key=lambda r: r.llf)
 
 

@@ -215,7 +215,7 @@ def error_table(df: pd.DataFrame, *, estimates=("p_none", "p_partial"), truth: s
 
 def replicate_errors(*, n_sims: int, a_bar: float, sigma: float, n_students=(5, 10, 25, 35),
                      n_per_size: int = 15, rng: np.random.Generator, a_bar_sd: float = 1.5,
-                     sigma_rate: float = 1.0, loss: str = "absolute") -> pd.DataFrame:
+                     sigma_rate: float = 1.0, loss="absolute") -> pd.DataFrame:
     """Simulate ``n_sims`` schools and measure each estimator's error against the truth.
 
     Each school is :func:`course_lib.simulate.classrooms`; it is estimated by no pooling (raw
@@ -230,38 +230,45 @@ def replicate_errors(*, n_sims: int, a_bar: float, sigma: float, n_students=(5, 
     rng : numpy.random.Generator
     a_bar_sd, sigma_rate : float
         The estimator's priors, as in :func:`partial_pooling`.
-    loss : {"absolute", "squared"}, default "absolute"
-        How an error is measured, as in :func:`error_table`: mean absolute error, or root-mean-square error.
+    loss : {"absolute", "squared"} or a sequence of them, default "absolute"
+        How an error is measured, as in :func:`error_table`: mean absolute error, or root-mean-square
+        error. Several losses measure the same simulated schools, one row per loss.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``sim``, ``n_students``, ``error_none`` and ``error_partial`` (mean errors of the
         classrooms of that size, by ``loss``) and ``difference`` (``error_none - error_partial``:
-        positive where partial pooling did better).
+        positive where partial pooling did better); with several losses, also ``loss``.
 
     Examples
     --------
     >>> t = replicate_errors(n_sims=2, a_bar=1.5, sigma=1.5, n_per_size=3, rng=np.random.default_rng(1))
     >>> t.shape
     (8, 5)
+    >>> replicate_errors(n_sims=2, a_bar=1.5, sigma=1.5, n_per_size=3, rng=np.random.default_rng(1),
+    ...                  loss=("absolute", "squared")).shape
+    (16, 6)
     """
     from . import simulate
 
     n_sims = _checks.integer("n_sims", n_sims)
     rng = _checks.rng(rng)
-    if loss not in ("absolute", "squared"):
-        raise ValueError(f"loss must be 'absolute' or 'squared', got {loss!r}")
+    losses = (loss,) if isinstance(loss, str) else tuple(loss)
+    if not losses or any(name not in ("absolute", "squared") for name in losses):
+        raise ValueError(f"loss must be 'absolute' or 'squared' (or a sequence of them), got {loss!r}")
     rows = []
     for sim in range(n_sims):
         df = simulate.classrooms(a_bar=a_bar, sigma=sigma, n_students=n_students, n_per_size=n_per_size, rng=rng)
         fast = partial_pooling(df["passed"], df["n_students"], a_bar_sd=a_bar_sd, sigma_rate=sigma_rate)
         df = df.assign(p_none=df["passed"] / df["n_students"], p_partial=fast["p_partial"].to_numpy())
-        table = error_table(df, loss=loss).rename(columns={"p_none": "error_none", "p_partial": "error_partial"})
-        rows.append(table.reset_index().assign(sim=sim))
+        for name in losses:
+            table = error_table(df, loss=name).rename(columns={"p_none": "error_none", "p_partial": "error_partial"})
+            rows.append(table.reset_index().assign(sim=sim, loss=name))
     out = pd.concat(rows, ignore_index=True)
     out["difference"] = out["error_none"] - out["error_partial"]
-    return out[["sim", "n_students", "error_none", "error_partial", "difference"]]
+    return out[["sim", *(["loss"] if len(losses) > 1 else []), "n_students", "error_none", "error_partial",
+                "difference"]]
 
 
 class PairCache:

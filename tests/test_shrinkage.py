@@ -142,3 +142,13 @@ def test_error_table_squared_loss_is_the_root_mean_square_error():
         shrinkage.error_table(d, estimates=["p_none"], loss="median")
     with pytest.raises(ValueError, match="loss must be"):
         shrinkage.replicate_errors(n_sims=1, a_bar=0.0, sigma=1.0, rng=np.random.default_rng(0), loss="median")
+
+
+def test_several_losses_measure_the_same_simulated_schools():
+    both = shrinkage.replicate_errors(n_sims=3, a_bar=0.5, sigma=2.0, n_per_size=4, rng=np.random.default_rng(7),
+                                      loss=("absolute", "squared"))
+    for name in ("absolute", "squared"):
+        alone = shrinkage.replicate_errors(n_sims=3, a_bar=0.5, sigma=2.0, n_per_size=4,
+                                           rng=np.random.default_rng(7), loss=name)
+        mine = both[both["loss"] == name].drop(columns="loss").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone)
